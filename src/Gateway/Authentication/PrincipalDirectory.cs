@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Governance.Grains;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Gateway.Authentication;
+
+/// <summary>
+/// Maps the SHA-256 of a bearer token to its principal. Built once at start; refuses the
+/// development tokens outside the Development environment.
+/// </summary>
+public sealed class PrincipalDirectory
+{
+    private readonly Dictionary<string, ClaimsPrincipal> _byTokenHash = new(StringComparer.Ordinal);
+
+    public PrincipalDirectory(IOptions<GatewayAuthOptions> options, IHostEnvironment environment)
+    {
+        var developmentHashes = DevelopmentPrincipals.All.ToDictionary(p => HashToken(p.Token), p => p.Id, StringComparer.Ordinal);
+        if (environment.IsDevelopment())
+        {
+            foreach (var (id, roles, token) in DevelopmentPrincipals.All)
+            {
+                Add(id, roles, HashToken(token));
+            }
+        }
+
+        foreach (var principal in options.Value.Principals)
+        {
+            var hash = principal.TokenSha256.Trim().ToLowerInvariant();
+            if (!environment.IsDevelopment() && developmentHashes.ContainsKey(hash))
+            {
+                throw new InvalidOperationException($"Principal '{principal.Id}' uses a development token, which is refused outside the Development environment.");
+            }
+
+            Add(principal.Id, principal.Roles, hash);
+        }
+    }
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public ClaimsPrincipal? Find(ReadOnlySpan<char> token)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var bytes = Encoding.UTF8.GetBytes(token.ToArray());
+        SHA256.HashData(bytes, hash);
+        return _byTokenHash.GetValueOrDefault(Convert.ToHexStringLower(hash));
+    }
+
+    private void Add(string id, IEnumerable<string> roles, string tokenHash)
+    {
+        if (!Identifiers.IsValidId(id))
+        {
+            throw new InvalidOperationException($"Principal id '{id}' is not 1–128 characters of [A-Za-z0-9._:-].");
+        }
+
+        if (tokenHash.Length != 64 || !tokenHash.All(char.IsAsciiHexDigitLower))
+        {
+            throw new InvalidOperationException($"Principal '{id}': TokenSha256 must be 64 lowercase hex digits.");
+        }
+
+        var unknown = roles.FirstOrDefault(r => !Roles.All.Contains(r));
+        if (unknown is not null)
+        {
+            throw new InvalidOperationException($"Principal '{id}' has unknown role '{unknown}'.");
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, id) };
+        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        if (!_byTokenHash.TryAdd(tokenHash, new ClaimsPrincipal(new ClaimsIdentity(claims, BearerTokenHandler.SchemeName))))
+        {
+            throw new InvalidOperationException($"Principal '{id}' shares its token with another principal.");
+        }
+    }
+}

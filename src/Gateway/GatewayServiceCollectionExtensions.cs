@@ -1,0 +1,66 @@
+using Governance.Gateway.Authentication;
+using Governance.Gateway.Http;
+using Governance.Grains.Wire;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Governance.Gateway;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>Adds the gateway's authentication, JSON, limits and OpenAPI document.</summary>
+    public static IServiceCollection AddGovernanceGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayAuthOptions>().Bind(configuration.GetSection("Governance"));
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection("Governance:Gateway"))
+            .Validate(o => o.MaxRequestBodyBytes > 0, "Governance:Gateway:MaxRequestBodyBytes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PrincipalDirectory>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, GovernanceJsonContext.Default);
+        });
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddOptions<KestrelServerOptions>().Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(
+            (kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
+        services.AddOpenApi("v1");
+        return services;
+    }
+
+    /// <summary>Maps probes, the OpenAPI document and the API, behind problem+json error handling.</summary>
+    public static WebApplication MapGovernanceGateway(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.StatusCode == StatusCodes.Status404NotFound)
+            {
+                await Problems.WriteAsync(context.HttpContext, Grains.ErrorCodes.NotFound, "No such route.");
+            }
+            else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+            {
+                response.StatusCode = StatusCodes.Status400BadRequest;
+                await Problems.WriteAsync(context.HttpContext, Grains.ErrorCodes.InvalidRequest, "The method is not allowed on this route.");
+            }
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGovernanceApi();
+        return app;
+    }
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Security.Claims;
+using Governance.Gateway.Authentication;
+using Governance.Gateway.Http;
+using Governance.Grains;
+using Governance.Grains.Wire;
+using Governance.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Governance.Gateway;
+
+/// <summary>Every route of the HTTP API v1 (DESIGN §6). Refusals are thrown and become problem+json.</summary>
+public static class GovernanceApi
+{
+    public const int MaxBatchItems = 1000;
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    private static readonly string[] Statuses = ["trained", "pending", "quorum_reached", "deployed", "revoked", "expired"];
+
+    public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").RequireAuthorization().WithTags("Governance");
+
+        var model = v1.MapGroup("/models/{id}");
+        model.MapPost("/training", RecordTraining).RequireAuthorization(Policies.Trainer)
+            .WithName("RecordTraining").WithSummary("Record a training output (training plane).");
+        model.MapPost("/approval", SubmitApproval).RequireAuthorization(Policies.Approver)
+            .WithName("SubmitApproval").WithSummary("Submit an approval for the recorded weights.");
+        model.MapGet("/approval/document", GetApprovalDocument)
+            .WithName("GetApprovalDocument").WithSummary("The canonical document approvers sign, and its signing input.");
+        model.MapPost("/approval/signatures", AddSignature).RequireAuthorization(Policies.Approver)
+            .WithName("AddSignature").WithSummary("Add an Ed25519 signature to the pending approval.");
+        model.MapPost("/deployments", Deploy).RequireAuthorization(Policies.Deployer)
+            .WithName("Deploy").WithSummary("Promote the approved weights to an environment (serving plane).");
+        model.MapPost("/revocation", Revoke).RequireAuthorization(Policies.ApproverOrAdmin)
+            .WithName("Revoke").WithSummary("Revoke the live approval.");
+        model.MapGet("", GetModel)
+            .WithName("GetModel").WithSummary("Full state of a model.");
+        model.MapGet("/verify", Verify)
+            .WithName("Verify").WithSummary("May these weights serve in this environment and scope now? A denial is a 200 answer.");
+        model.MapGet("/evidence", GetEvidence).RequireAuthorization(Policies.AuditorOrAdmin)
+            .WithName("GetEvidence").WithSummary("The model's evidence ledger, oldest first.");
+        model.MapGet("/evidence/verify", VerifyEvidence).RequireAuthorization(Policies.AuditorOrAdmin)
+            .WithName("VerifyEvidence").WithSummary("Recompute the evidence chain and compare it with the stored head.");
+
+        v1.MapPost("/verify", VerifyBatch)
+            .WithName("VerifyBatch").WithSummary("Up to 1000 verify questions, answered in order.");
+        v1.MapGet("/models", ListModels).RequireAuthorization(Policies.AuditorOrAdmin)
+            .WithName("ListModels").WithSummary("Paged listing of models by status and expiry.");
+
+        var keys = v1.MapGroup("/approvers/{principal}/keys/{keyId}").RequireAuthorization(Policies.Admin);
+        keys.MapPut("", RegisterKey).WithName("RegisterKey").WithSummary("Register an approver's Ed25519 public key.");
+        keys.MapDelete("", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an approver's key.");
+        return app;
+    }
+
+    private static async Task<Created<TrainingView>> RecordTraining(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.TrainingOutputRequest);
+        var view = await ModelGrain(grains, id).RecordTraining(CallerOf(user), body);
+        return TypedResults.Created($"/v1/models/{id}", view);
+    }
+
+    private static async Task<Created<ApprovalView>> SubmitApproval(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.ApprovalRequest);
+        var view = await ModelGrain(grains, id).SubmitApproval(CallerOf(user), body);
+        return TypedResults.Created($"/v1/models/{id}/approval/document", view);
+    }
+
+    private static async Task<Ok<ApprovalDocumentView>> GetApprovalDocument(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await ModelGrain(grains, id).GetApprovalDocument());
+
+    private static async Task<Ok<ApprovalView>> AddSignature(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.SignatureRequest);
+        return TypedResults.Ok(await ModelGrain(grains, id).AddSignature(CallerOf(user), body));
+    }
+
+    private static async Task<Created<PromotionResult>> Deploy(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.DeploymentRequest);
+        var result = await ModelGrain(grains, id).Deploy(CallerOf(user), body);
+        return TypedResults.Created($"/v1/models/{id}", result);
+    }
+
+    private static async Task<Ok<ApprovalView>> Revoke(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.RevocationRequest);
+        return TypedResults.Ok(await ModelGrain(grains, id).Revoke(CallerOf(user), body));
+    }
+
+    private static async Task<Ok<ModelView>> GetModel(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await ModelGrain(grains, id).GetModel());
+
+    private static async Task<Ok<VerifyDecision>> Verify(
+        string id, string? environment, string? scope, [FromQuery(Name = "weights_hash")] string? weightsHash, IGrainFactory grains)
+    {
+        var query = ValidQuery(new VerifyQuery(id, environment, scope, weightsHash), "");
+        return TypedResults.Ok(await ModelGrain(grains, id).Verify(query));
+    }
+
+    private static async Task<Ok<VerifyBatchResponse>> VerifyBatch(HttpRequest request, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.VerifyBatchRequest);
+        if (body.Items is not { Count: > 0 and <= MaxBatchItems } items)
+        {
+            throw GovernanceException.Invalid("items", $"items must list 1–{MaxBatchItems} questions.");
+        }
+
+        var queries = items.Select((item, index) => ValidQuery(item, $"items[{index}].")).ToArray();
+        var decisions = await Task.WhenAll(queries.Select(q => grains.GetGrain<IModelGovernanceGrain>(q.ModelId!).Verify(q)));
+        return TypedResults.Ok(new VerifyBatchResponse(decisions));
+    }
+
+    private static async Task<Ok<EvidencePage>> GetEvidence(string id, [FromQuery(Name = "page_token")] string? pageToken, int? limit, IGrainFactory grains)
+    {
+        var after = pageToken is null ? 0 : ParsePageToken(pageToken);
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            throw GovernanceException.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        return TypedResults.Ok(await EvidenceGrain(grains, id).GetEvidence(after, size));
+    }
+
+    private static async Task<Ok<ChainVerification>> VerifyEvidence(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await EvidenceGrain(grains, id).VerifyEvidence());
+
+    private static async Task<Ok<ModelListPage>> ListModels(
+        string? status,
+        [FromQuery(Name = "expiring_within_days")] double? expiringWithinDays,
+        [FromQuery(Name = "page_token")] string? pageToken,
+        int? limit,
+        IModelDirectory directory, CancellationToken cancellationToken)
+    {
+        if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
+        {
+            throw GovernanceException.Invalid("status", $"status must be one of {string.Join(", ", Statuses)}.");
+        }
+
+        if (expiringWithinDays is { } days && (!double.IsFinite(days) || days < 0 || days > 36_500))
+        {
+            throw GovernanceException.Invalid("expiring_within_days", "expiring_within_days must be a number of days between 0 and 36500.");
+        }
+
+        if (pageToken is not null && !Identifiers.IsValidModelId(pageToken))
+        {
+            throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
+        }
+
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            throw GovernanceException.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        var within = expiringWithinDays is { } d ? TimeSpan.FromDays(d) : (TimeSpan?)null;
+        return TypedResults.Ok(await directory.ListAsync(status, within, pageToken, size, cancellationToken));
+    }
+
+    private static async Task<Results<Created<KeyView>, Ok<KeyView>>> RegisterKey(
+        string principal, string keyId, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.KeyRegistrationRequest);
+        var result = await KeysGrain(grains, principal).RegisterKey(CallerOf(user), keyId, body);
+        return result.Created
+            ? TypedResults.Created($"/v1/approvers/{principal}/keys/{keyId}", result.Key)
+            : TypedResults.Ok(result.Key);
+    }
+
+    private static async Task<Ok<KeyView>> RevokeKey(string principal, string keyId, ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(await KeysGrain(grains, principal).RevokeKey(CallerOf(user), keyId));
+
+    private static Caller CallerOf(ClaimsPrincipal user) =>
+        new(user.Identity?.Name ?? throw new InvalidOperationException("An authenticated principal has no name."));
+
+    private static IModelGovernanceGrain ModelGrain(IGrainFactory grains, string id) =>
+        Identifiers.IsValidModelId(id)
+            ? grains.GetGrain<IModelGovernanceGrain>(id)
+            : throw GovernanceException.Invalid("model_id", "The model id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+
+    private static IApproverKeysGrain KeysGrain(IGrainFactory grains, string principal) =>
+        Identifiers.IsValidId(principal)
+            ? grains.GetGrain<IApproverKeysGrain>(principal)
+            : throw GovernanceException.Invalid("principal", "The principal must be 1–128 characters of [A-Za-z0-9._:-].");
+
+    /// <summary>A model's chain, or an approver's key chain addressed as the pseudo-model <c>_keys:{principal}</c>.</summary>
+    private static IEvidenceGrain EvidenceGrain(IGrainFactory grains, string id)
+    {
+        const string keysPrefix = "_keys:";
+        return id.StartsWith(keysPrefix, StringComparison.Ordinal)
+            ? KeysGrain(grains, id[keysPrefix.Length..])
+            : ModelGrain(grains, id);
+    }
+
+    private static VerifyQuery ValidQuery(VerifyQuery query, string fieldPrefix)
+    {
+        if (!Identifiers.IsValidModelId(query.ModelId))
+        {
+            throw GovernanceException.Invalid(fieldPrefix + "model_id", "model_id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+        }
+
+        if (!Identifiers.IsValidId(query.Environment))
+        {
+            throw GovernanceException.Invalid(fieldPrefix + "environment", "environment is required: 1–128 characters of [A-Za-z0-9._:-].");
+        }
+
+        if (query.Scope is not null && !Identifiers.IsValidId(query.Scope))
+        {
+            throw GovernanceException.Invalid(fieldPrefix + "scope", "scope must be 1–128 characters of [A-Za-z0-9._:-].");
+        }
+
+        if (query.WeightsHash is not null && !Identifiers.IsValidWeightsHash(query.WeightsHash))
+        {
+            throw GovernanceException.Invalid(fieldPrefix + "weights_hash", "weights_hash must be sha256:/sha384:/sha512: followed by lowercase hex.");
+        }
+
+        return query;
+    }
+
+    private static long ParsePageToken(string token) =>
+        long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0
+            ? seq
+            : throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
+}

@@ -1,0 +1,4 @@
+namespace Governance.Grains;
+
+/// <summary>The authenticated principal on whose behalf a command runs.</summary>
+public sealed record Caller(string Principal);

@@ -1,0 +1,31 @@
+using Governance.Grains.Wire;
+using Governance.Runtime;
+
+namespace Governance.Grains;
+
+/// <summary>
+/// One model's approval state machine, keyed by model id. Commands run one at a time; queries read
+/// the last committed state. Refusals raise <see cref="GovernanceException"/> with a stable code.
+/// </summary>
+public interface IModelGovernanceGrain : IEvidenceGrain
+{
+    Task<TrainingView> RecordTraining(Caller caller, TrainingOutputRequest request);
+
+    Task<ApprovalView> SubmitApproval(Caller caller, ApprovalRequest request);
+
+    [ReadOnly]
+    Task<ApprovalDocumentView> GetApprovalDocument();
+
+    Task<ApprovalView> AddSignature(Caller caller, SignatureRequest request);
+
+    Task<PromotionResult> Deploy(Caller caller, DeploymentRequest request);
+
+    Task<ApprovalView> Revoke(Caller caller, RevocationRequest request);
+
+    [ReadOnly]
+    Task<ModelView> GetModel();
+
+    /// <summary>The deploy gates 2–5 without side effects; a denial is an answer, not an error.</summary>
+    [ReadOnly]
+    Task<VerifyDecision> Verify(VerifyQuery query);
+}

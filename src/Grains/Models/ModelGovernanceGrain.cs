@@ -1,0 +1,121 @@
+using System.Text.Json.Serialization.Metadata;
+using Governance.Crypto;
+using Governance.Grains.Evidence;
+using Governance.Grains.Policy;
+using Governance.Grains.Wire;
+using Governance.Runtime;
+
+namespace Governance.Grains.Models;
+
+/// <summary>
+/// The actor of one model: runs <see cref="ModelStateMachine"/> one command at a time and commits
+/// each transition's state, ledger entries and reminders in a single write.
+/// </summary>
+[GrainType("model")]
+public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grains, IPolicyCatalog policies)
+    : Grain<ModelState>, IModelGovernanceGrain, IRemindable
+{
+    protected override JsonTypeInfo<ModelState> StateTypeInfo => GrainStateJsonContext.Default.ModelState;
+
+    protected override ModelState CreateEmptyState() => ModelStateMachine.Empty(GrainKey);
+
+    protected override (string? Label, DateTimeOffset? Deadline) Project(ModelState state) =>
+        (state.Approval?.Status ?? (state.Training is null ? null : ApprovalStatus.Trained), state.Approval?.ExpiresAt);
+
+    public async Task<TrainingView> RecordTraining(Caller caller, TrainingOutputRequest request)
+    {
+        await ApplyAsync(ModelStateMachine.RecordTraining(State, caller, request, clock.GetUtcNow()));
+        return ModelViews.Training(GrainKey, State.Training!);
+    }
+
+    public async Task<ApprovalView> SubmitApproval(Caller caller, ApprovalRequest request)
+    {
+        var now = clock.GetUtcNow();
+        await ApplyAsync(ModelStateMachine.Submit(State, caller, request, policies, Guid.CreateVersion7().ToString(), now));
+        return ModelViews.Approval(GrainKey, State.Approval!, now);
+    }
+
+    public Task<ApprovalDocumentView> GetApprovalDocument()
+    {
+        var approval = RequireModel().Approval
+            ?? throw new GovernanceException(ErrorCodes.ApprovalNotFound, "The model has no approval.");
+        var document = ApprovalDocument.Canonical(GrainKey, approval);
+        return Task.FromResult(new ApprovalDocumentView(
+            approval.ApprovalId, document, Convert.ToBase64String(ApprovalDocument.SigningInput(document))));
+    }
+
+    public async Task<ApprovalView> AddSignature(Caller caller, SignatureRequest request)
+    {
+        ApproverKey? key = null;
+        if (Identifiers.IsValidId(request.KeyId))
+        {
+            var view = await grains.GetGrain<IApproverKeysGrain>(caller.Principal).GetKey(request.KeyId!);
+            key = view is null ? null : new ApproverKey(view.Principal, view.KeyId, Convert.FromBase64String(view.PublicKey), view.RevokedAt is not null);
+        }
+
+        var now = clock.GetUtcNow();
+        await ApplyAsync(ModelStateMachine.AddSignature(RequireModel(), caller, request, key, now));
+        return ModelViews.Approval(GrainKey, State.Approval!, now);
+    }
+
+    public async Task<PromotionResult> Deploy(Caller caller, DeploymentRequest request)
+    {
+        var now = clock.GetUtcNow();
+        await ApplyAsync(ModelStateMachine.Deploy(RequireModel(), caller, request, now));
+        var approval = State.Approval!;
+        var deployment = approval.Deployments[^1];
+        return new PromotionResult(
+            GrainKey, approval.ApprovalId, deployment.Environment, deployment.Scope, Promoted: true,
+            Rfc3339.Milliseconds(deployment.DeployedAt), deployment.DeployedBy, deployment.EvidenceSeq);
+    }
+
+    public async Task<ApprovalView> Revoke(Caller caller, RevocationRequest request)
+    {
+        var now = clock.GetUtcNow();
+        await ApplyAsync(ModelStateMachine.Revoke(RequireModel(), caller, request, now));
+        return ModelViews.Approval(GrainKey, State.Approval!, now);
+    }
+
+    public Task<ModelView> GetModel() => Task.FromResult(ModelViews.Model(RequireModel(), ETag, clock.GetUtcNow()));
+
+    public Task<VerifyDecision> Verify(VerifyQuery query) =>
+        Task.FromResult(ModelStateMachine.Verify(State, query, clock.GetUtcNow()));
+
+    public Task<EvidencePage> GetEvidence(long afterSeq, int limit)
+    {
+        RequireModel();
+        return EvidenceQueries.PageAsync((after, count) => ReadLedgerAsync(GrainKey, after, count), afterSeq, limit);
+    }
+
+    public Task<ChainVerification> VerifyEvidence()
+    {
+        var state = RequireModel();
+        return EvidenceQueries.VerifyAsync(GrainKey, (after, count) => ReadLedgerAsync(GrainKey, after, count), state.LedgerSeq, state.LedgerHead);
+    }
+
+    public async Task ReceiveReminder(string name, DateTimeOffset dueAt)
+    {
+        if (name == ModelStateMachine.ExpiryReminder)
+        {
+            await ApplyAsync(ModelStateMachine.Expire(State, clock.GetUtcNow()));
+        }
+    }
+
+    private ModelState RequireModel() =>
+        State.Exists ? State : throw new GovernanceException(ErrorCodes.NotFound, $"Model '{GrainKey}' is not known.");
+
+    private async Task ApplyAsync(ModelTransition transition)
+    {
+        if (transition.Events.Count > 0 || transition.Reminders.Count > 0)
+        {
+            var state = transition.State;
+            var append = EvidenceAppend.Create(GrainKey, state.LedgerSeq, state.LedgerHead, transition.Events, clock.GetUtcNow());
+            await WriteStateAsync(state with { LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records, transition.Reminders);
+        }
+
+        if (transition.RefusalAfterWrite is { } refusal)
+        {
+            throw refusal;
+        }
+    }
+}

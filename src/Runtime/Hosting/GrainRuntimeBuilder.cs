@@ -1,0 +1,55 @@
+using Governance.Runtime.Activation;
+using Governance.Runtime.Memory;
+using Governance.Runtime.Postgres;
+using Governance.Runtime.Reminders;
+using Governance.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Governance.Runtime.Hosting;
+
+/// <summary>Registers grain classes and picks the storage provider.</summary>
+public sealed class GrainRuntimeBuilder(IServiceCollection services, GrainRegistry registry)
+{
+    public IServiceCollection Services { get; } = services;
+
+    public GrainRuntimeBuilder AddGrain<TGrainInterface, TGrain>()
+        where TGrainInterface : class, IGrainWithStringKey
+        where TGrain : class, TGrainInterface
+    {
+        registry.Add(typeof(TGrainInterface), typeof(TGrain));
+        return this;
+    }
+
+    /// <summary>State, ledger and reminders in process memory: tests and the embedded default.</summary>
+    public GrainRuntimeBuilder UseMemoryStorage()
+    {
+        Services.RemoveAll<IGrainStorage>();
+        Services.RemoveAll<IReminderTable>();
+        Services.AddSingleton<MemoryStore>();
+        Services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<MemoryStore>());
+        Services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<MemoryStore>());
+        return this;
+    }
+
+    /// <summary>State, ledger and reminders in PostgreSQL through one shared data source.</summary>
+    public GrainRuntimeBuilder UsePostgresStorage(string connectionString, bool migrate = true)
+    {
+        Services.RemoveAll<IGrainStorage>();
+        Services.RemoveAll<IReminderTable>();
+        Services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>())
+            .Build());
+        Services.AddSingleton<PostgresStore>();
+        Services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<PostgresStore>());
+        Services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgresStore>());
+        Services.AddSingleton<PostgresMigrator>();
+        if (migrate)
+        {
+            Services.AddSingleton<IStorageInitializer, PostgresMigrationInitializer>();
+        }
+
+        return this;
+    }
+}

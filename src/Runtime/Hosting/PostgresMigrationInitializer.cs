@@ -1,0 +1,9 @@
+using Governance.Runtime.Postgres;
+
+namespace Governance.Runtime.Hosting;
+
+/// <summary>Applies the embedded SQL migrations at start.</summary>
+internal sealed class PostgresMigrationInitializer(PostgresMigrator migrator) : IStorageInitializer
+{
+    public Task InitializeAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+}

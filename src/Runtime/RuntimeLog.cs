@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Runtime;
+
+/// <summary>Every log message of the runtime, with named event ids.</summary>
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(EventId = 1001, EventName = "ActivationsCollected", Level = LogLevel.Debug,
+        Message = "Deactivated {Count} activations; {Remaining} remain")]
+    public static partial void ActivationsCollected(ILogger logger, int count, int remaining);
+
+    [LoggerMessage(EventId = 1002, EventName = "CollectionFailed", Level = LogLevel.Error,
+        Message = "Activation collection failed")]
+    public static partial void CollectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1101, EventName = "ReminderPollFailed", Level = LogLevel.Warning,
+        Message = "Fetching due reminders failed; retrying at the next poll")]
+    public static partial void ReminderPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1102, EventName = "ReminderDeliveryFailed", Level = LogLevel.Warning,
+        Message = "Delivering reminder {Name} to {Grain} failed; it stays due")]
+    public static partial void ReminderDeliveryFailed(ILogger logger, Exception exception, GrainId grain, string name);
+
+    [LoggerMessage(EventId = 1201, EventName = "StorageSelected", Level = LogLevel.Information,
+        Message = "Grain storage provider: {Provider}")]
+    public static partial void StorageSelected(ILogger logger, string provider);
+}

@@ -1,0 +1,16 @@
+using Governance.Gateway;
+using Governance.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:8080");
+}
+
+builder.AddGovernanceSilo();
+var app = builder.Build();
+app.MapGovernanceGateway();
+app.Run();
+
+/// <summary>The silo's entry point, visible to the functional tests' WebApplicationFactory.</summary>
+public partial class Program;
