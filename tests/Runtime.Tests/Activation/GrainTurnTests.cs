@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Governance.Runtime.Storage;
+
+namespace Governance.Runtime.Tests.Activation;
+
+[Trait("Category", "Unit")]
+public sealed class GrainTurnTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Concurrent_calls_to_one_grain_run_one_turn_at_a_time()
+    {
+        using var runtime = new RuntimeHarness();
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("turns");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => grain.Increment())));
+
+        Assert.Equal(Enumerable.Range(1, 200), results.Order());
+        Assert.Equal(200, await grain.Peek());
+    }
+
+    [Fact]
+    public async Task A_read_only_call_does_not_wait_for_a_blocked_turn()
+    {
+        using var runtime = new RuntimeHarness();
+        CounterGrain.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("snapshot");
+        await grain.Increment();
+
+        var blocked = grain.Block();
+        var increment = grain.Increment();
+        var peek = await grain.Peek().WaitAsync(Timeout);
+
+        Assert.Equal(1, peek);
+        Assert.False(increment.IsCompleted, "counter/snapshot: Increment must wait behind the blocked turn");
+        CounterGrain.Gate.SetResult();
+        await blocked.WaitAsync(Timeout);
+        Assert.Equal(2, await increment.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_stale_etag_reloads_the_state_and_retries_once_without_losing_the_other_write()
+    {
+        using var runtime = new RuntimeHarness();
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("conflict");
+        await grain.Increment();
+        var id = new GrainId("counter", "conflict");
+        var stored = await runtime.Store.ReadAsync(id, CancellationToken.None);
+        var outside = JsonSerializer.Deserialize(stored!.Json, CounterJsonContext.Default.CounterState)! with { Value = 10 };
+        await runtime.Store.WriteAsync(id, new GrainWrite(JsonSerializer.Serialize(outside, CounterJsonContext.Default.CounterState), stored.ETag, [], [], null, null), CancellationToken.None);
+
+        var result = await grain.Increment();
+
+        Assert.Equal(11, result);
+    }
+
+    [Fact]
+    public async Task Idle_activations_are_collected_and_come_back_with_their_stored_state()
+    {
+        using var runtime = new RuntimeHarness(o => o.IdleTimeout = TimeSpan.FromMilliseconds(1));
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("idle");
+        await grain.Increment();
+        await Task.Delay(20);
+
+        var collected = await runtime.Catalog.CollectAsync(CancellationToken.None);
+
+        Assert.Equal(1, collected);
+        Assert.Equal(0, runtime.Catalog.Count);
+        Assert.Equal(2, await grain.Increment());
+    }
+
+    [Fact]
+    public async Task Beyond_the_cap_the_least_recently_used_activations_are_evicted()
+    {
+        using var runtime = new RuntimeHarness(o => o.MaxActivations = 10);
+        for (var i = 0; i < 20; i++)
+        {
+            await runtime.Grains.GetGrain<ICounterGrain>($"lru-{i:D2}").Increment();
+        }
+
+        var deadline = DateTime.UtcNow + Timeout;
+        while (runtime.Catalog.Count > 10)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"expected at most 10 activations within {Timeout}, found {runtime.Catalog.Count}");
+            await runtime.Catalog.CollectAsync(CancellationToken.None);
+            await Task.Yield();
+        }
+
+        await runtime.Grains.GetGrain<ICounterGrain>("lru-19").Increment();
+        await runtime.Grains.GetGrain<ICounterGrain>("lru-00").Increment();
+        Assert.Equal(1, await Activations(runtime, "lru-19"));
+        Assert.Equal(2, await Activations(runtime, "lru-00"));
+    }
+
+    private static async Task<int> Activations(RuntimeHarness runtime, string key)
+    {
+        var stored = await runtime.Store.ReadAsync(new GrainId("counter", key), CancellationToken.None);
+        return JsonSerializer.Deserialize(stored!.Json, CounterJsonContext.Default.CounterState)!.Activations;
+    }
+}
