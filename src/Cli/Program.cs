@@ -1,0 +1,3 @@
+using Governance.Cli;
+
+return await GovctlCommands.Build().Parse(args).InvokeAsync();
