@@ -1,5 +1,6 @@
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
+using Governance.Gateway.Metrics;
 using Governance.Grains.Wire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -35,12 +36,19 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<KestrelServerOptions>().Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(
             (kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         services.AddOpenApi("v1");
+        services.AddSingleton(new PrometheusExporter(GatewayMetrics.MeterName, Runtime.RuntimeMetrics.MeterName));
         return services;
     }
 
     /// <summary>Maps probes, the OpenAPI document and the API, behind problem+json error handling.</summary>
     public static WebApplication MapGovernanceGateway(this WebApplication app)
     {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            GatewayMetrics.Responses.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", context.Response.StatusCode));
+        });
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(async context =>
         {
@@ -60,6 +68,8 @@ public static class GatewayServiceCollectionExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .ExcludeFromDescription();
         app.MapGovernanceApi();
         return app;
     }

@@ -5,6 +5,7 @@ using Governance.Gateway.Http;
 using Governance.Grains;
 using Governance.Grains.Wire;
 using Governance.Runtime;
+using Governance.Runtime.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -102,7 +103,9 @@ public static class GovernanceApi
         string id, string? environment, string? scope, [FromQuery(Name = "weights_hash")] string? weightsHash, IGrainFactory grains)
     {
         var query = ValidQuery(new VerifyQuery(id, environment, scope, weightsHash), "");
-        return TypedResults.Ok(await ModelGrain(grains, id).Verify(query));
+        var decision = await ModelGrain(grains, id).Verify(query);
+        CountDecision(decision);
+        return TypedResults.Ok(decision);
     }
 
     private static async Task<Ok<VerifyBatchResponse>> VerifyBatch(HttpRequest request, IGrainFactory grains)
@@ -114,9 +117,32 @@ public static class GovernanceApi
         }
 
         var queries = items.Select((item, index) => ValidQuery(item, $"items[{index}].")).ToArray();
-        var decisions = await Task.WhenAll(queries.Select(q => grains.GetGrain<IModelGovernanceGrain>(q.ModelId!).Verify(q)));
+        var decisions = await Task.WhenAll(queries.Select(q => VerifyOrDenyAsync(grains, q)));
         return TypedResults.Ok(new VerifyBatchResponse(decisions));
     }
+
+    /// <summary>
+    /// One batch item: a model whose state cannot be loaded is denied with reason <c>unavailable</c>
+    /// rather than failing the whole batch.
+    /// </summary>
+    private static async Task<VerifyDecision> VerifyOrDenyAsync(IGrainFactory grains, VerifyQuery query)
+    {
+        VerifyDecision decision;
+        try
+        {
+            decision = await grains.GetGrain<IModelGovernanceGrain>(query.ModelId!).Verify(query);
+        }
+        catch (StorageUnavailableException)
+        {
+            decision = new VerifyDecision(query.ModelId, false, ErrorCodes.Unavailable, null, null, null);
+        }
+
+        CountDecision(decision);
+        return decision;
+    }
+
+    private static void CountDecision(VerifyDecision decision) =>
+        GatewayMetrics.VerifyDecisions.Add(1, new KeyValuePair<string, object?>("allowed", decision.Allowed ? "true" : "false"), new KeyValuePair<string, object?>("reason", decision.Reason));
 
     private static async Task<Ok<EvidencePage>> GetEvidence(string id, [FromQuery(Name = "page_token")] string? pageToken, int? limit, IGrainFactory grains)
     {

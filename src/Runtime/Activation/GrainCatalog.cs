@@ -31,7 +31,11 @@ internal sealed class GrainCatalog(
             return existing;
         }
 
-        var activation = _activations.GetOrAdd(id, static key => new GrainActivation(key));
+        var activation = _activations.GetOrAdd(id, static key =>
+        {
+            RuntimeMetrics.Activations.Add(1);
+            return new GrainActivation(key);
+        });
         if (_activations.Count > options.Value.MaxActivations)
         {
             _ = Task.Run(() => CollectAsync(CancellationToken.None));
@@ -72,6 +76,7 @@ internal sealed class GrainCatalog(
 
             if (collected > 0)
             {
+                RuntimeMetrics.Deactivations.Add(collected);
                 RuntimeLog.ActivationsCollected(logger, collected, _activations.Count);
             }
 

@@ -54,6 +54,7 @@ internal sealed class GrainDispatcher(GrainCatalog catalog)
             {
                 // Someone else wrote this grain: reload its state and run the call once more.
                 conflictRetried = true;
+                RuntimeMetrics.StorageConflicts.Add(1);
                 activation.MarkStale();
             }
             catch (Exception exception) when (exception is ETagConflictException or StorageUnavailableException)

@@ -65,6 +65,7 @@ internal sealed class ReminderService(
                 {
                     await dispatcher.DeliverReminderAsync(reminder.Grain, reminder.Name, reminder.DueAt, token);
                     await table.CompleteAsync(reminder, NextDue(reminder, now), token);
+                    RuntimeMetrics.RemindersDelivered.Add(1);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -73,6 +74,7 @@ internal sealed class ReminderService(
                 catch (Exception exception)
                 {
                     // Left in the table: the next poll delivers it again.
+                    RuntimeMetrics.ReminderFailures.Add(1);
                     RuntimeLog.ReminderDeliveryFailed(logger, exception, reminder.Grain, reminder.Name);
                 }
             });

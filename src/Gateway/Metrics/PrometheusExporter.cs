@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace Governance.Gateway.Metrics;
+
+/// <summary>
+/// Sums the counters of the given meters per tag set and renders them in the Prometheus text
+/// format for <c>/metrics</c> (the prometheus-net packages are not available to this project).
+/// </summary>
+public sealed class PrometheusExporter : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Name, string Labels), long> _values = new();
+    private readonly ConcurrentDictionary<string, string?> _descriptions = new();
+
+    public PrometheusExporter(params string[] meterNames)
+    {
+        var meters = meterNames.ToHashSet(StringComparer.Ordinal);
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (meters.Contains(instrument.Meter.Name) && instrument is Counter<long>)
+            {
+                _descriptions[instrument.Name] = instrument.Description;
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            _values.AddOrUpdate((instrument.Name, Labels(tags)), value, (_, current) => current + value));
+        _listener.Start();
+    }
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        foreach (var group in _values.OrderBy(v => v.Key.Name, StringComparer.Ordinal).GroupBy(v => v.Key.Name))
+        {
+            text.Append("# HELP ").Append(group.Key).Append(' ').Append(_descriptions.GetValueOrDefault(group.Key) ?? group.Key).Append('\n');
+            text.Append("# TYPE ").Append(group.Key).Append(" counter\n");
+            foreach (var ((name, labels), value) in group.OrderBy(v => v.Key.Labels, StringComparer.Ordinal))
+            {
+                text.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length == 0)
+        {
+            return "";
+        }
+
+        var pairs = new List<string>(tags.Length);
+        foreach (var tag in tags)
+        {
+            var value = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "";
+            pairs.Add($"{tag.Key}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+        }
+
+        pairs.Sort(StringComparer.Ordinal);
+        return "{" + string.Join(",", pairs) + "}";
+    }
+}

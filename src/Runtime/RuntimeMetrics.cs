@@ -1,0 +1,26 @@
+using System.Diagnostics.Metrics;
+
+namespace Governance.Runtime;
+
+/// <summary>The runtime's instruments (meter <c>Governance.Runtime</c>), exported by the host.</summary>
+public static class RuntimeMetrics
+{
+    public const string MeterName = "Governance.Runtime";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> Activations =
+        Meter.CreateCounter<long>("governance_runtime_activations_total", description: "Grain activations created.");
+
+    internal static readonly Counter<long> Deactivations =
+        Meter.CreateCounter<long>("governance_runtime_deactivations_total", description: "Grain activations collected.");
+
+    internal static readonly Counter<long> RemindersDelivered =
+        Meter.CreateCounter<long>("governance_runtime_reminders_delivered_total", description: "Reminders delivered to grains.");
+
+    internal static readonly Counter<long> ReminderFailures =
+        Meter.CreateCounter<long>("governance_runtime_reminder_failures_total", description: "Reminder deliveries that failed and stay due.");
+
+    internal static readonly Counter<long> StorageConflicts =
+        Meter.CreateCounter<long>("governance_runtime_etag_conflicts_total", description: "Writes refused for a stale ETag.");
+}
