@@ -41,7 +41,8 @@ install_missing_packages() {
     if [[ -z ${GOVERNANCE_TEST_POSTGRES:-} && -z $(find_pg_bindir) ]]; then
         missing+=(postgresql)
     fi
-    if ! ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23'; then
+    # No `grep -q`: it would exit at the first match and fail the pipeline (pipefail) with SIGPIPE.
+    if ! ldconfig -p 2>/dev/null | grep 'libsodium\.so\.23' >/dev/null; then
         missing+=(libsodium23)
     fi
     if [[ ${#missing[@]} -gt 0 ]]; then

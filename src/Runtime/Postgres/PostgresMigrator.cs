@@ -77,7 +77,9 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         bool alreadyApplied;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        // No command timeout while waiting for the lock or running a script: another process may hold
+        // the lock through a long migration. The cancellation token still stops the wait.
+        await using (var batch = new NpgsqlBatch(connection, transaction) { Timeout = 0 })
         {
             // Lock first: everything after it, including the bootstrap DDL, runs one process at a time.
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSql)
@@ -103,7 +105,7 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
 
         try
         {
-            await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
+            await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction) { CommandTimeout = 0 })
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -27,6 +27,17 @@ namespace Governance.Runtime.Postgres;
 /// (as <see cref="CompleteAsync"/> does) matches exactly.
 /// Reminder periods are stored in whole milliseconds.
 /// </para>
+/// <para>
+/// State is stored as <c>jsonb</c>: it reads back as equivalent JSON, with keys and whitespace
+/// normalised, not as the exact text written. Ledger entries are <c>text</c> and read back exactly.
+/// Ledger rows carry the partition of the grain whose write appended them.
+/// </para>
+/// <para>
+/// Listings order and page keys under the "C" collation, which is code point order and matches
+/// <see cref="string.CompareOrdinal(string, string)"/> except between characters U+E000..U+FFFF and
+/// characters beyond U+FFFF (UTF-16 orders the latter's surrogates first). Paging stays consistent
+/// either way: ORDER BY and the after-key comparison use the same collation.
+/// </para>
 /// </remarks>
 public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, IReminderTable
 {

@@ -79,10 +79,13 @@ public sealed partial class PostgresFixture : IAsyncLifetime
 
     /// <summary>
     /// Drops <paramref name="schemaName"/> if it exists, creates it empty, applies the migrations to
-    /// it (unless <paramref name="migrate"/> is false) and returns a data source whose search path is
-    /// that schema. The fixture disposes the data source and drops the schema at the end of the run.
+    /// it and returns a data source whose search path is that schema. The fixture disposes the data
+    /// source and drops the schema at the end of the run.
     /// </summary>
-    public async Task<NpgsqlDataSource> CreateSchemaAsync(string schemaName, bool migrate = true)
+    public Task<NpgsqlDataSource> CreateSchemaAsync(string schemaName) => CreateSchemaAsync(schemaName, migrate: true);
+
+    /// <summary>As <see cref="CreateSchemaAsync(string)"/>, leaving the schema empty unless <paramref name="migrate"/>.</summary>
+    public async Task<NpgsqlDataSource> CreateSchemaAsync(string schemaName, bool migrate)
     {
         if (!SchemaNamePattern().IsMatch(schemaName))
         {
