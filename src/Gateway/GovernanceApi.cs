@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
 using Governance.Grains;
 using Governance.Grains.Wire;
 using Governance.Runtime;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,6 +42,8 @@ public static class GovernanceApi
             .WithName("Deploy").WithSummary("Promote the approved weights to an environment (serving plane).");
         model.MapPost("/revocation", Revoke).RequireAuthorization(Policies.ApproverOrAdmin)
             .WithName("Revoke").WithSummary("Revoke the live approval.");
+        model.MapPost("/drift", ObserveDrift).RequireAuthorization(Policies.Monitor)
+            .WithName("ObserveDrift").WithSummary("Put a drift observation on the model's drift stream.");
         model.MapGet("", GetModel)
             .WithName("GetModel").WithSummary("Full state of a model.");
         model.MapGet("/verify", Verify)
@@ -94,6 +98,27 @@ public static class GovernanceApi
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.RevocationRequest);
         return TypedResults.Ok(await ModelGrain(grains, id).Revoke(CallerOf(user), body));
+    }
+
+    private static async Task<Accepted<DriftAccepted>> ObserveDrift(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IStreamProducer streams, TimeProvider clock)
+    {
+        var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.DriftObservationRequest);
+        var serving = MetricValidation.Require(body.ServingMetrics, "serving_metrics", allowEmpty: false);
+        var given = body.TrainingMetrics is null ? null : MetricValidation.Require(body.TrainingMetrics, "training_metrics", allowEmpty: false);
+        var distribution = body.Distribution is null
+            ? null
+            : new DistributionSample(
+                MetricValidation.RequireSample(body.Distribution.Training, "distribution.training"),
+                MetricValidation.RequireSample(body.Distribution.Serving, "distribution.serving"));
+        var context = await ModelGrain(grains, id).GetDriftContext();
+        var baseline = (IReadOnlyDictionary<string, double>?)given ?? context.TrainingMetrics
+            ?? throw new GovernanceException(ErrorCodes.TrainingMissing, "The model has no recorded training metrics; give training_metrics.", "training_metrics");
+        var observation = new DriftObservation(
+            1, Guid.CreateVersion7().ToString(), id, CallerOf(user).Principal, Rfc3339.Milliseconds(clock.GetUtcNow()), serving, baseline, distribution);
+        await streams.AppendAsync(
+            DriftStreams.Namespace, id, JsonSerializer.Serialize(observation, GovernanceJsonContext.Default.DriftObservation), request.HttpContext.RequestAborted);
+        return TypedResults.Accepted($"/v1/models/{id}", new DriftAccepted(observation.EventId));
     }
 
     private static async Task<Ok<ModelView>> GetModel(string id, IGrainFactory grains) =>

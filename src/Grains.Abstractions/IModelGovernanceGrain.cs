@@ -25,6 +25,16 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     [ReadOnly]
     Task<ModelView> GetModel();
 
+    /// <summary>The baseline and profile a drift observation is compared with; not_found for an unknown model.</summary>
+    [ReadOnly]
+    Task<DriftContext> GetDriftContext();
+
+    /// <summary>
+    /// Records a drift result (idempotent by <see cref="DriftRecord.Seq"/>): updates the latest drift,
+    /// writes <c>drift_detected</c> when drifted, and revokes when the profile says so.
+    /// </summary>
+    Task<DriftView> RecordDrift(DriftRecord record);
+
     /// <summary>The deploy gates 2–5 without side effects; a denial is an answer, not an error.</summary>
     [ReadOnly]
     Task<VerifyDecision> Verify(VerifyQuery query);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Governance.Grains.Drift;
 using Governance.Grains.Keys;
 using Governance.Grains.Models;
 
@@ -8,4 +9,5 @@ namespace Governance.Grains;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ModelState))]
 [JsonSerializable(typeof(KeyRingState))]
+[JsonSerializable(typeof(DriftMonitorState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using Governance.Grains.Drift;
 using Governance.Grains.Keys;
 using Governance.Grains.Models;
 using Governance.Grains.Policy;
@@ -14,6 +15,15 @@ public static class GrainsServiceCollectionExtensions
     {
         builder.AddGrain<IModelGovernanceGrain, ModelGovernanceGrain>();
         builder.AddGrain<IApproverKeysGrain, ApproverKeysGrain>();
+        builder.AddGrain<IDriftMonitorGrain, DriftMonitorGrain>();
+        builder.AddStreamSubscription<IDriftMonitorGrain>(DriftStreams.Namespace);
+        builder.Services.AddOptions<DriftAlertOptions>()
+            .Validate(o => o.IsValid(), "Governance:Drift: AlertWebhookUrl must be an absolute http(s) URL; attempts, backoff and timeout positive.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(WebhookDriftAlertSink.HttpClientName);
+        builder.Services.TryAddSingleton<WebhookDriftAlertSink>();
+        builder.Services.TryAddSingleton<IDriftAlertSink>(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
         builder.Services.TryAddSingleton<IPolicyCatalog, BuiltInPolicyCatalog>();
         builder.Services.TryAddSingleton<IModelDirectory, ModelDirectory>();
         return builder;

@@ -24,4 +24,20 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1201, EventName = "StorageSelected", Level = LogLevel.Information,
         Message = "Grain storage provider: {Provider}")]
     public static partial void StorageSelected(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 1301, EventName = "StreamAppendFailed", Level = LogLevel.Warning,
+        Message = "Appending {Count} stream events failed; none was acknowledged")]
+    public static partial void StreamAppendFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 1302, EventName = "StreamDeliveryFailed", Level = LogLevel.Warning,
+        Message = "Delivering stream event {Namespace}/{Partition}/{Seq} to {Grain} failed; it will be delivered again")]
+    public static partial void StreamDeliveryFailed(ILogger logger, Exception exception, string @namespace, int partition, long seq, GrainId grain);
+
+    [LoggerMessage(EventId = 1303, EventName = "StreamPumpFailed", Level = LogLevel.Warning,
+        Message = "Reading stream {Namespace} for {Consumer} failed; retrying")]
+    public static partial void StreamPumpFailed(ILogger logger, Exception exception, string @namespace, string consumer);
+
+    [LoggerMessage(EventId = 1304, EventName = "StreamListenerFailed", Level = LogLevel.Warning,
+        Message = "The stream notification connection failed; reconnecting")]
+    public static partial void StreamListenerFailed(ILogger logger, Exception exception);
 }

@@ -31,6 +31,10 @@ namespace Governance.Grains.Wire;
 [JsonSerializable(typeof(KeyRegistrationResult))]
 [JsonSerializable(typeof(ModelListPage))]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(DriftObservationRequest))]
+[JsonSerializable(typeof(DriftObservation))]
+[JsonSerializable(typeof(DriftAccepted))]
+[JsonSerializable(typeof(DriftAlert))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 public sealed partial class GovernanceJsonContext : JsonSerializerContext;

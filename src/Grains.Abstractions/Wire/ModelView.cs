@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Governance.Grains.Wire;
 
 /// <summary>GET /v1/models/{id}: everything known about one model.</summary>
@@ -8,7 +6,7 @@ public sealed record ModelView(
     string Status,
     TrainingView? Training,
     ApprovalView? Approval,
-    JsonElement? LatestDrift,
+    DriftView? LatestDrift,
     long EvidenceSeq,
     string EvidenceHead,
     string Etag);

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
-using Governance.Crypto;
+using Governance.Grains.Drift;
 using Governance.Grains.Evidence;
 using Governance.Grains.Policy;
 using Governance.Grains.Wire;
@@ -12,7 +12,7 @@ namespace Governance.Grains.Models;
 /// each transition's state, ledger entries and reminders in a single write.
 /// </summary>
 [GrainType("model")]
-public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grains, IPolicyCatalog policies)
+public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grains, IPolicyCatalog policies, IDriftAlertSink alerts)
     : Grain<ModelState>, IModelGovernanceGrain, IRemindable
 {
     protected override JsonTypeInfo<ModelState> StateTypeInfo => GrainStateJsonContext.Default.ModelState;
@@ -77,6 +77,26 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
     }
 
     public Task<ModelView> GetModel() => Task.FromResult(ModelViews.Model(RequireModel(), ETag, clock.GetUtcNow()));
+
+    public Task<DriftContext> GetDriftContext()
+    {
+        var state = RequireModel();
+        return Task.FromResult(new DriftContext(state.Training?.Metrics, state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile));
+    }
+
+    public async Task<DriftView> RecordDrift(DriftRecord record)
+    {
+        var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;
+        var before = State.LatestDrift;
+        await ApplyAsync(ModelStateMachine.RecordDrift(RequireModel(), record, profile, clock.GetUtcNow()));
+        var latest = State.LatestDrift!;
+        if (latest.Alert is { } alert && !ReferenceEquals(before, latest))
+        {
+            alerts.Publish(alert);
+        }
+
+        return ModelViews.Drift(latest);
+    }
 
     public Task<VerifyDecision> Verify(VerifyQuery query) =>
         Task.FromResult(ModelStateMachine.Verify(State, query, clock.GetUtcNow()));

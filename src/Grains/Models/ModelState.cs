@@ -10,7 +10,8 @@ public sealed record ModelState(
     TrainingRecord? Training,
     ApprovalRecord? Approval,
     long LedgerSeq,
-    string LedgerHead)
+    string LedgerHead,
+    DriftSnapshot? LatestDrift = null)
 {
     public const int CurrentSchemaVersion = 1;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Governance.Canonical;
 using Governance.Crypto;
 using Governance.Grains.Evidence;
 using Governance.Grains.Ledger;
@@ -19,7 +20,6 @@ public static class ModelStateMachine
     public const string ExpiryReminder = "approval-expiry";
     public const int MaxRequiredApprovers = 100;
     public const int MaxJsonObjectBytes = 64 * 1024;
-    public const int MaxMetrics = 256;
     public const int MaxReasonLength = 1024;
     private const double MaxTtlDays = 36_500;
 
@@ -29,20 +29,7 @@ public static class ModelStateMachine
     public static ModelTransition RecordTraining(ModelState state, Caller caller, TrainingOutputRequest request, DateTimeOffset now)
     {
         var weightsHash = RequireWeightsHash(request.WeightsHash, "weights_hash");
-        var metrics = request.Metrics ?? throw GovernanceException.Invalid("metrics", "metrics is required: an object of names to finite numbers.");
-        if (metrics.Count > MaxMetrics)
-        {
-            throw GovernanceException.Invalid("metrics", $"metrics may hold at most {MaxMetrics} entries.");
-        }
-
-        foreach (var (name, value) in metrics)
-        {
-            if (name.Length is 0 or > Identifiers.MaxIdLength || !double.IsFinite(value))
-            {
-                throw GovernanceException.Invalid($"metrics.{name}", $"Metric '{name}' must have a name of 1–{Identifiers.MaxIdLength} characters and a finite number.");
-            }
-        }
-
+        var metrics = MetricValidation.Require(request.Metrics, "metrics");
         var card = RequireObject(request.Card, "card", required: true)!.Value;
         var metadata = RequireObject(request.Metadata, "metadata", required: false);
         var correlationId = OptionalText(request.CorrelationId, "correlation_id");
@@ -267,6 +254,47 @@ public static class ModelStateMachine
         return new ModelTransition(settled with { Approval = revoked }, events, [.. reminders, ReminderChange.Remove(ExpiryReminder)]);
     }
 
+    /// <summary>
+    /// Records a drift result: the latest drift always, <c>drift_detected</c> when drifted, and a
+    /// revocation by the drift detector when the profile's auto-revoke threshold is reached (or, where
+    /// the profile asks, on distribution drift). A result at or before the last recorded seq is a replay.
+    /// </summary>
+    public static ModelTransition RecordDrift(ModelState state, DriftRecord record, PolicyProfile? profile, DateTimeOffset now)
+    {
+        if (state.LatestDrift is { } latest && record.Seq <= latest.Seq)
+        {
+            return new ModelTransition(state, [], []);
+        }
+
+        var (settled, events, reminders) = Settle(state, now);
+        var result = record.Result;
+        var live = settled.Approval is { } approval && ApprovalStatus.IsLive(approval.Status) ? approval : null;
+        var revokeReason = live is null ? null : RevocationReason(result, profile);
+        var drifted = result.Drifted || result.DistributionDrifted;
+        var alert = drifted
+            ? new DriftAlert(settled.ModelId, record.EventId, live?.ApprovalId ?? settled.Approval?.ApprovalId, result.AlertSeverity, result.Action, result.Severity,
+                revokeReason is not null, revokeReason ?? $"Drift severity {EcmaScriptNumber.Format(result.Severity)}: {result.Action}.")
+            : null;
+        if (drifted)
+        {
+            events.Add(new EvidenceEvent(LedgerEvents.DriftDetected, SystemActors.DriftDetector, new JsonObject
+            {
+                ["event_id"] = record.EventId,
+                ["approval_id"] = settled.Approval?.ApprovalId,
+                ["result"] = JsonSerializer.SerializeToNode(result, GovernanceJsonContext.Default.DriftResult),
+            }));
+        }
+
+        settled = settled with { LatestDrift = new DriftSnapshot(record.EventId, record.Seq, record.ObservedAt, result, alert) };
+        if (revokeReason is null)
+        {
+            return new ModelTransition(settled, events, reminders);
+        }
+
+        var revocation = Revoke(settled, SystemActors.DriftDetector, revokeReason, now);
+        return new ModelTransition(revocation.State, [.. events, .. revocation.Events], [.. reminders, .. revocation.Reminders]);
+    }
+
     /// <summary>The expiry reminder fired: records the expiry if it is due; otherwise changes nothing.</summary>
     public static ModelTransition Expire(ModelState state, DateTimeOffset now)
     {
@@ -297,6 +325,27 @@ public static class ModelStateMachine
         return new VerifyDecision(
             state.ModelId, refusal is null, refusal ?? "approved", approval.StatusAt(now), approval.ApprovalId, Rfc3339.Seconds(approval.ExpiresAt));
     }
+
+    private static string? RevocationReason(DriftResult result, PolicyProfile? profile)
+    {
+        // An unknown profile fails closed: auto-revoke at the default threshold.
+        var autoRevoke = profile?.AutoRevoke ?? true;
+        var threshold = profile?.AutoRevokeSeverity ?? 0.8;
+        if (autoRevoke && result.Drifted && result.Severity >= threshold)
+        {
+            return $"drift severity {EcmaScriptNumber.Format(result.Severity)} reached the auto-revoke threshold {EcmaScriptNumber.Format(threshold)}";
+        }
+
+        if (profile?.RevokeOnDistributionDrift == true && result.DistributionDrifted)
+        {
+            return $"distribution drift (ks {Statistic(result.Ks)}, psi {Statistic(result.Psi)})";
+        }
+
+        return null;
+    }
+
+    private static string Statistic(StatisticDrift? statistic) =>
+        statistic is null ? "n/a" : EcmaScriptNumber.Format(Math.Round(statistic.Value, 6));
 
     /// <summary>Gates 2–5 in order; the code of the first that fails, or null. A null weights hash skips gate 5.</summary>
     private static string? FirstFailedGate(ApprovalRecord approval, string environment, string? scope, string? weightsHash, DateTimeOffset now)

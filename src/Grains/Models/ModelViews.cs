@@ -11,10 +11,12 @@ public static class ModelViews
         state.StatusAt(now) ?? ApprovalStatus.Trained,
         state.Training is { } training ? Training(state.ModelId, training) : null,
         state.Approval is { } approval ? Approval(state.ModelId, approval, now) : null,
-        LatestDrift: null,
+        state.LatestDrift is { } drift ? Drift(drift) : null,
         state.LedgerSeq,
         state.LedgerHead,
         etag.ToString(CultureInfo.InvariantCulture));
+
+    public static DriftView Drift(DriftSnapshot drift) => new(drift.EventId, drift.ObservedAt, drift.Result, drift.Alert);
 
     public static TrainingView Training(string modelId, TrainingRecord training) => new(
         modelId, training.WeightsHash, training.Metrics, training.Card, training.CorrelationId, training.Metadata,

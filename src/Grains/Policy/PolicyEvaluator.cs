@@ -112,6 +112,16 @@ public static class PolicyEvaluator
             ["effective_until"] = profile.EffectiveUntil is { } until ? Rfc3339.Seconds(until) : null,
             ["auto_revoke"] = profile.AutoRevoke,
             ["auto_revoke_severity"] = profile.AutoRevokeSeverity,
+            ["revoke_on_distribution_drift"] = profile.RevokeOnDistributionDrift,
+            ["drift"] = new JsonObject
+            {
+                ["max_loss_increase"] = profile.DriftOrDefault.MaxLossIncrease,
+                ["min_accuracy_ratio"] = profile.DriftOrDefault.MinAccuracyRatio,
+                ["confidence_threshold"] = profile.DriftOrDefault.ConfidenceThreshold,
+                ["ks_threshold"] = profile.DriftOrDefault.KsThreshold,
+                ["psi_threshold"] = profile.DriftOrDefault.PsiThreshold,
+                ["min_samples"] = profile.DriftOrDefault.MinSamples,
+            },
         };
         return CanonicalJson.Serialize(node);
     }

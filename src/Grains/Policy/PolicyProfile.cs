@@ -14,4 +14,9 @@ public sealed record PolicyProfile(
     DateTimeOffset? EffectiveFrom = null,
     DateTimeOffset? EffectiveUntil = null,
     bool AutoRevoke = true,
-    double AutoRevokeSeverity = 0.8);
+    double AutoRevokeSeverity = 0.8,
+    DriftThresholds? Drift = null,
+    bool RevokeOnDistributionDrift = false)
+{
+    public DriftThresholds DriftOrDefault => Drift ?? DriftThresholds.Default;
+}

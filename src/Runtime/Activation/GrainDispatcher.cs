@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Streams;
 
 namespace Governance.Runtime.Activation;
 
@@ -24,6 +25,18 @@ internal sealed class GrainDispatcher(GrainCatalog catalog)
             }
 
             await remindable.ReceiveReminder(name, dueAt);
+            return true;
+        }, cancellationToken);
+
+    public Task DeliverStreamEventAsync(GrainId id, StreamEvent streamEvent, CancellationToken cancellationToken) =>
+        RunAsync(id, readOnly: false, async grain =>
+        {
+            if (grain is not IStreamSubscriber subscriber)
+            {
+                throw new InvalidOperationException($"Grain {id} received a {streamEvent.Namespace} event but is not IStreamSubscriber.");
+            }
+
+            await subscriber.OnStreamEvent(streamEvent);
             return true;
         }, cancellationToken);
 

@@ -3,6 +3,7 @@ using Governance.Runtime.Memory;
 using Governance.Runtime.Postgres;
 using Governance.Runtime.Reminders;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -22,12 +23,26 @@ public sealed class GrainRuntimeBuilder(IServiceCollection services, GrainRegist
         return this;
     }
 
+    /// <summary>
+    /// The grains behind <typeparamref name="TGrainInterface"/> receive every event of
+    /// <paramref name="streamNamespace"/>, the grain keyed by each event's key (an implicit subscription).
+    /// </summary>
+    public GrainRuntimeBuilder AddStreamSubscription<TGrainInterface>(string streamNamespace)
+        where TGrainInterface : class, IGrainWithStringKey
+    {
+        var typeName = registry.ForInterface(typeof(TGrainInterface)).TypeName;
+        Services.AddSingleton(new StreamSubscription(streamNamespace, typeName));
+        return this;
+    }
+
     /// <summary>State, ledger and reminders in process memory: tests and the embedded default.</summary>
     public GrainRuntimeBuilder UseMemoryStorage()
     {
         Services.RemoveAll<IGrainStorage>();
         Services.RemoveAll<IReminderTable>();
+        Services.RemoveAll<IStreamStore>();
         Services.AddSingleton<MemoryStore>();
+        Services.AddSingleton<IStreamStore, MemoryStreamStore>();
         Services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<MemoryStore>());
         Services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<MemoryStore>());
         return this;
@@ -38,12 +53,15 @@ public sealed class GrainRuntimeBuilder(IServiceCollection services, GrainRegist
     {
         Services.RemoveAll<IGrainStorage>();
         Services.RemoveAll<IReminderTable>();
+        Services.RemoveAll<IStreamStore>();
         Services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>())
             .Build());
         Services.AddSingleton<PostgresStore>();
         Services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<PostgresStore>());
         Services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgresStore>());
+        Services.AddSingleton<IStreamStore, PostgresStreamStore>();
+        Services.AddHostedService<PostgresStreamListener>();
         Services.AddSingleton<PostgresMigrator>();
         if (migrate)
         {

@@ -1,5 +1,6 @@
 using Governance.Runtime.Activation;
 using Governance.Runtime.Reminders;
+using Governance.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,14 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddHostedService<ActivationCollector>();
         services.AddSingleton<ReminderService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReminderService>());
+        services.AddOptions<StreamOptions>()
+            .Validate(o => o.IsValid(), "Invalid stream options.")
+            .ValidateOnStart();
+        services.AddSingleton<StreamWakeups>();
+        services.AddSingleton<StreamAppender>();
+        services.AddSingleton<IStreamProducer>(sp => sp.GetRequiredService<StreamAppender>());
+        services.AddHostedService(sp => sp.GetRequiredService<StreamAppender>());
+        services.AddHostedService<StreamPump>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
 
         var builder = new GrainRuntimeBuilder(services, registry);

@@ -368,7 +368,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
         || sqlState.StartsWith("58", StringComparison.Ordinal) // system error (I/O)
         || sqlState.StartsWith("XX", StringComparison.Ordinal); // internal error, data or index corrupted
 
-    private static StorageUnavailableException Unavailable(string operation, Exception exception) =>
+    internal static StorageUnavailableException Unavailable(string operation, Exception exception) =>
         new($"PostgreSQL storage could not {operation}: {exception.Message}", exception);
 
     private static NpgsqlBatchCommand StateCommand(GrainId grain, GrainWrite write, long newETag)

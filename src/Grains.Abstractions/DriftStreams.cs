@@ -1,0 +1,8 @@
+namespace Governance.Grains;
+
+/// <summary>The stream namespaces of the governance domain.</summary>
+public static class DriftStreams
+{
+    /// <summary>Drift observations, keyed by model id.</summary>
+    public const string Namespace = "drift";
+}

@@ -1,0 +1,15 @@
+using Governance.Grains.Wire;
+using Governance.Runtime;
+
+namespace Governance.Grains;
+
+/// <summary>
+/// Consumes one model's drift stream (keyed by model id), compares each observation with the
+/// training baseline and hands the result to the model.
+/// </summary>
+public interface IDriftMonitorGrain : IGrainWithStringKey
+{
+    /// <summary>How many observations were applied, and the seq of the last.</summary>
+    [ReadOnly]
+    Task<DriftProgress> GetProgress();
+}
