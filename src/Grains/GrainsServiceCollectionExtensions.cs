@@ -5,6 +5,7 @@ using Governance.Grains.Policy;
 using Governance.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Governance.Grains;
 
@@ -24,7 +25,11 @@ public static class GrainsServiceCollectionExtensions
         builder.Services.TryAddSingleton<WebhookDriftAlertSink>();
         builder.Services.TryAddSingleton<IDriftAlertSink>(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
-        builder.Services.TryAddSingleton<IPolicyCatalog, BuiltInPolicyCatalog>();
+        builder.Services.TryAddSingleton<IPolicyCatalog>(sp =>
+            sp.GetRequiredService<IOptions<PolicyOptions>>().Value.File is { Length: > 0 } file
+                ? new FilePolicyCatalog(file)
+                : new BuiltInPolicyCatalog());
+        builder.Services.AddHostedService<PolicyCatalogStartupCheck>();
         builder.Services.TryAddSingleton<IModelDirectory, ModelDirectory>();
         return builder;
     }

@@ -1,8 +1,11 @@
 using Governance.Gateway;
 using Governance.Grains;
+using Governance.Grains.Drift;
+using Governance.Grains.Policy;
 using Governance.Runtime.Activation;
 using Governance.Runtime.Hosting;
 using Governance.Runtime.Reminders;
+using Governance.Runtime.Streams;
 
 namespace Governance.Silo;
 
@@ -39,6 +42,9 @@ public static class SiloHostExtensions
 
         builder.Services.AddOptions<GrainCollectionOptions>().Bind(configuration.GetSection("Governance:Activations"));
         builder.Services.AddOptions<ReminderOptions>().Bind(configuration.GetSection("Governance:Reminders"));
+        builder.Services.AddOptions<StreamOptions>().Bind(configuration.GetSection("Governance:Streams"));
+        builder.Services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Governance:Policy"));
+        builder.Services.AddOptions<DriftAlertOptions>().Bind(configuration.GetSection("Governance:Drift"));
         builder.Services.AddGovernanceGateway(configuration);
         return builder;
     }
