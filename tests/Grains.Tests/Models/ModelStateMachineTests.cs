@@ -377,6 +377,20 @@ public class ModelStateMachineTests
     }
 
     [Fact]
+    public void Supersede_refused_by_policy_leaves_the_live_approval_in_place()
+    {
+        var state = Deployed();
+
+        var transition = ModelStateMachine.Submit(
+            state, As(Submitter), Submission() with { Supersede = true, Profile = "strict", RequiredApprovers = 1 }, Policies, SecondApprovalId, Now);
+
+        Assert.Equal(ErrorCodes.PolicyViolation, transition.RefusalAfterWrite!.Code);
+        Assert.Equal([LedgerEvents.PolicyEvaluated], EvidenceAssert.Names(transition.Events));
+        Assert.Same(state.Approval, transition.State.Approval);
+        Assert.Empty(transition.Reminders);
+    }
+
+    [Fact]
     public void Signatures_record_signature_added_and_the_last_one_quorum_reached()
     {
         var pending = Submitted();
