@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Governance.Grains.Ledger;
+using Governance.Grains.Models;
+using Governance.Grains.Wire;
+using Governance.Runtime;
+using Governance.Runtime.Reminders;
+using static Governance.Grains.Tests.Models.TestModels;
+
+namespace Governance.Grains.Tests.Models;
+
+/// <summary>The model grain through its interface, on the memory runtime with a manual clock.</summary>
+[Trait("Category", "Unit")]
+public class ModelGovernanceGrainTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Fifty_concurrent_signatures_for_three_required_give_three_signatures_and_one_quorum()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync(Submission() with { RequiredApprovers = 3 });
+        var approvers = Enumerable.Range(1, 50).Select(i => $"approver-{i:D2}").ToArray();
+        await Task.WhenAll(approvers.Select(runtime.RegisterKeyAsync));
+        var requests = new Dictionary<string, SignatureRequest>();
+        foreach (var approver in approvers)
+        {
+            requests[approver] = await runtime.SignatureByAsync(approver);
+        }
+
+        var outcomes = await Task.WhenAll(approvers.Select(approver => Task.Run(async () =>
+        {
+            try
+            {
+                await runtime.Model().AddSignature(As(approver), requests[approver]);
+                return (approver, Code: "signed");
+            }
+            catch (GovernanceException refusal)
+            {
+                return (approver, refusal.Code);
+            }
+        })));
+
+        var signers = outcomes.Where(o => o.Code == "signed").Select(o => o.approver).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(3, signers.Length);
+        Assert.All(outcomes.Where(o => o.Code != "signed"), o => Assert.Equal(ErrorCodes.ApprovalNotPending, o.Code));
+
+        var approval = (await runtime.Model().GetModel()).Approval!;
+        Assert.Equal(ApprovalStatus.QuorumReached, approval.Status);
+        Assert.Equal(signers, approval.Signatures.Select(s => s.Principal).Order(StringComparer.Ordinal));
+        Assert.Equal(3, approval.ApproverSignatures.Count);
+
+        var entries = await runtime.EvidenceAsync();
+        Assert.Equal(3, entries.Count(e => Event(e) == LedgerEvents.SignatureAdded));
+        var quorum = Assert.Single(entries, e => Event(e) == LedgerEvents.QuorumReached);
+        Assert.Equal(signers, quorum.GetProperty("data").GetProperty("signers").EnumerateArray().Select(s => s.GetString()));
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+    }
+
+    [Fact]
+    public async Task Concurrent_identical_signatures_are_stored_once()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.RegisterKeyAsync(Alice);
+        var request = await runtime.SignatureByAsync(Alice);
+
+        var views = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => runtime.Model().AddSignature(As(Alice), request))));
+
+        Assert.All(views, view => Assert.Single(view.Signatures));
+        Assert.Single(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.SignatureAdded);
+    }
+
+    [Fact]
+    public async Task Concurrent_deployments_each_get_their_own_evidence_seq()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var submitted = await runtime.TrainAndSubmitAsync();
+        await runtime.SignAsync(Alice);
+        await runtime.SignAsync(Bob);
+        var before = (await runtime.Model().GetModel()).EvidenceSeq;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            runtime.Model().Deploy(As(Deployer), Deployment(i % 2 == 0 ? "staging" : "production", approvalId: submitted.ApprovalId)))));
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => before + i), results.Select(r => r.EvidenceSeq).Order());
+        Assert.Equal(20, (await runtime.Model().GetModel()).Approval!.Deployments.Count);
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+    }
+
+    [Fact]
+    public async Task Submitting_sets_the_expiry_reminder_and_revoking_removes_it()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var approval = await runtime.TrainAndSubmitAsync();
+        var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+
+        var due = await DueRemindersAsync(runtime, expiresAt);
+        Assert.Equal(1, runtime.Store.PendingReminderCount);
+        Assert.Equal(
+            new[] { (ModelId, ModelStateMachine.ExpiryReminder, expiresAt) },
+            due.Select(r => (r.Grain.Key, r.Name, r.DueAt)));
+        Assert.Empty(await DueRemindersAsync(runtime, expiresAt.AddTicks(-1)));
+
+        await runtime.Model().Revoke(As(Revoker), new RevocationRequest("withdrawn"));
+
+        Assert.Equal(0, runtime.Store.PendingReminderCount);
+    }
+
+    [Fact]
+    public async Task Superseding_moves_the_expiry_reminder_to_the_new_approval()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        runtime.Clock.Advance(TimeSpan.FromDays(1));
+
+        var successor = await runtime.Model().SubmitApproval(As(Submitter), Submission() with { Supersede = true });
+
+        var expiresAt = DateTimeOffset.Parse(successor.ExpiresAt, CultureInfo.InvariantCulture);
+        Assert.Equal(1, runtime.Store.PendingReminderCount);
+        Assert.Equal(expiresAt, Assert.Single(await DueRemindersAsync(runtime, expiresAt)).DueAt);
+    }
+
+    [Fact]
+    public async Task At_expires_at_verify_denies_and_the_model_reads_expired_before_any_reminder()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
+        await runtime.SignAsync(Alice);
+        await runtime.SignAsync(Bob);
+        var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+        Assert.Equal(Rfc3339.TruncateToSeconds(T0).AddHours(1), expiresAt);
+
+        runtime.Clock.SetUtcNow(expiresAt.AddTicks(-1));
+        Assert.True((await runtime.Model().Verify(Query())).Allowed);
+
+        runtime.Clock.SetUtcNow(expiresAt);
+        var decision = await runtime.Model().Verify(Query());
+        var model = await runtime.Model().GetModel();
+
+        Assert.Equal((false, ErrorCodes.ApprovalExpired, ApprovalStatus.Expired), (decision.Allowed, decision.Reason, decision.Status));
+        Assert.Equal(ApprovalStatus.Expired, model.Status);
+        Assert.Equal(ApprovalStatus.Expired, model.Approval!.Status);
+        Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+    }
+
+    [Fact]
+    public async Task The_expiry_reminder_records_approval_expired_with_no_request()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
+        var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+        await runtime.StartBackgroundServicesAsync();
+
+        runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-1));
+        await Task.Delay(200);
+        Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+        Assert.Equal(1, runtime.Store.PendingReminderCount);
+
+        runtime.Clock.SetUtcNow(expiresAt);
+        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
+        await EventuallyAsync(() => Task.FromResult(runtime.Store.PendingReminderCount == 0));
+        await Task.Delay(100);
+
+        var expired = Assert.Single(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+        Assert.Equal(SystemActors.Timer, expired.GetProperty("actor").GetString());
+        Assert.Equal(approval.ApprovalId, expired.GetProperty("data").GetProperty("approval_id").GetString());
+        Assert.Equal(approval.ExpiresAt, expired.GetProperty("data").GetProperty("expires_at").GetString());
+        Assert.Equal(ApprovalStatus.Expired, (await runtime.Model().GetModel()).Status);
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+        var listed = await runtime.Directory.ListAsync(ApprovalStatus.Expired, null, null, 10, CancellationToken.None);
+        Assert.Equal(ModelId, Assert.Single(listed.Models).ModelId);
+    }
+
+    [Fact]
+    public async Task An_expiry_reminder_delivered_early_by_a_skewed_clock_still_expires_the_approval_later()
+    {
+        await using var runtime = new GovernanceTestRuntime(reminderClockAhead: TimeSpan.FromSeconds(5));
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
+        var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+        runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-2));
+        var etag = (await runtime.Model().GetModel()).Etag;
+        await runtime.StartBackgroundServicesAsync();
+
+        await EventuallyAsync(async () => (await runtime.Model().GetModel()).Etag != etag);
+        await Task.Delay(100);
+
+        Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+        Assert.Equal(1, runtime.Store.PendingReminderCount);
+
+        runtime.Clock.SetUtcNow(expiresAt);
+        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
+    }
+
+    [Fact]
+    public async Task A_command_after_expiry_first_writes_approval_expired_by_the_timer()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 60 });
+        runtime.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        await runtime.Model().RecordTraining(As(Trainer), Training(OtherWeightsHash));
+
+        var entries = await runtime.EvidenceAsync();
+        Assert.Equal([LedgerEvents.ApprovalExpired, LedgerEvents.TrainingCompleted], entries.TakeLast(2).Select(Event));
+        Assert.Equal(SystemActors.Timer, entries[^2].GetProperty("actor").GetString());
+        Assert.Equal(approval.ApprovalId, entries[^2].GetProperty("data").GetProperty("approval_id").GetString());
+        Assert.Equal(0, runtime.Store.PendingReminderCount);
+        Assert.Equal(ApprovalStatus.Expired, (await runtime.Model().GetModel()).Approval!.Status);
+    }
+
+    [Fact]
+    public async Task Verify_has_no_side_effects()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.SignAsync(Alice);
+        await runtime.SignAsync(Bob);
+        var before = await runtime.Model().GetModel();
+
+        runtime.Clock.Advance(TimeSpan.FromDays(31));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(ErrorCodes.ApprovalExpired, (await runtime.Model().Verify(Query())).Reason);
+        }
+
+        var after = await runtime.Model().GetModel();
+        Assert.Equal((before.Etag, before.EvidenceSeq, before.EvidenceHead), (after.Etag, after.EvidenceSeq, after.EvidenceHead));
+        var storedAsQuorumReached = await runtime.Directory.ListAsync(ApprovalStatus.QuorumReached, null, null, 10, CancellationToken.None);
+        Assert.Equal(ModelId, Assert.Single(storedAsQuorumReached.Models).ModelId);
+    }
+
+    [Fact]
+    public async Task Unknown_model_is_not_found_and_submit_without_training_is_training_missing()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var model = runtime.Model("never-trained");
+
+        Assert.Equal(ErrorCodes.NotFound, (await model.Verify(Query())).Reason);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<GovernanceException>(model.GetModel)).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<GovernanceException>(() => model.AddSignature(As(Alice), new SignatureRequest("a", KeyId, Convert.ToBase64String(new byte[64]))))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<GovernanceException>(() => model.Deploy(As(Deployer), Deployment()))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<GovernanceException>(() => model.Revoke(As(Revoker), new RevocationRequest("x")))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<GovernanceException>(model.VerifyEvidence)).Code);
+        Assert.Equal(ErrorCodes.TrainingMissing, (await Assert.ThrowsAsync<GovernanceException>(() => model.SubmitApproval(As(Submitter), Submission()))).Code);
+    }
+
+    [Fact]
+    public async Task A_policy_refusal_is_raised_after_its_evidence_is_written()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.Model().RecordTraining(As(Trainer), Training() with { Metrics = new() { ["accuracy"] = 0.5 } });
+
+        var refusal = await Assert.ThrowsAsync<GovernanceException>(() =>
+            runtime.Model().SubmitApproval(As(Submitter), Submission() with { Profile = "strict" }));
+
+        Assert.Equal(ErrorCodes.PolicyViolation, refusal.Code);
+        var entries = await runtime.EvidenceAsync();
+        Assert.Equal([LedgerEvents.TrainingCompleted, LedgerEvents.PolicyEvaluated], entries.Select(Event));
+        Assert.False(entries[1].GetProperty("data").GetProperty("passed").GetBoolean());
+        var model = await runtime.Model().GetModel();
+        Assert.Null(model.Approval);
+        Assert.Equal(2, model.EvidenceSeq);
+        Assert.Equal(0, runtime.Store.PendingReminderCount);
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+    }
+
+    [Fact]
+    public async Task Key_checks_use_the_approver_keys_grain()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync(Submission() with { RequiredApprovers = 3 });
+        await runtime.SignAsync(Alice);
+        await runtime.Grains.GetGrain<IApproverKeysGrain>(Alice).RevokeKey(As(Alice), KeyId);
+        await runtime.RegisterKeyAsync(Bob);
+        await runtime.Grains.GetGrain<IApproverKeysGrain>(Bob).RevokeKey(As(Bob), KeyId);
+
+        var unknown = await Assert.ThrowsAsync<GovernanceException>(async () =>
+            await runtime.Model().AddSignature(As(Carol), await runtime.SignatureByAsync(Carol)));
+        var revoked = await Assert.ThrowsAsync<GovernanceException>(async () =>
+            await runtime.Model().AddSignature(As(Bob), await runtime.SignatureByAsync(Bob)));
+
+        Assert.Equal(ErrorCodes.KeyUnknown, unknown.Code);
+        Assert.Equal(ErrorCodes.KeyRevoked, revoked.Code);
+        Assert.Equal(Alice, Assert.Single((await runtime.Model().GetModel()).Approval!.Signatures).Principal);
+    }
+
+    [Fact]
+    public async Task The_approval_document_view_carries_the_signing_input()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        var approval = await runtime.TrainAndSubmitAsync();
+
+        var view = await runtime.Model().GetApprovalDocument();
+
+        Assert.Equal(approval.ApprovalId, view.ApprovalId);
+        Assert.Equal("model-governance/approval/v1\n" + view.Document, Encoding.UTF8.GetString(Convert.FromBase64String(view.SigningInput)));
+        using var document = JsonDocument.Parse(view.Document);
+        Assert.Equal(approval.SubmittedAt, document.RootElement.GetProperty("submitted_at").GetString());
+        Assert.Equal(approval.ExpiresAt, document.RootElement.GetProperty("expires_at").GetString());
+    }
+
+    private static string? Event(JsonElement entry) => entry.GetProperty("event").GetString();
+
+    private static Task<IReadOnlyList<DueReminder>> DueRemindersAsync(GovernanceTestRuntime runtime, DateTimeOffset now) =>
+        runtime.Store.GetDueAsync(
+            [.. Enumerable.Range(0, Partitioning.PartitionCount)], now, 100, CancellationToken.None);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < Patience, "The condition did not hold in time.");
+            await Task.Delay(10);
+        }
+    }
+}
