@@ -117,7 +117,7 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
     {
         if (name == ModelStateMachine.ExpiryReminder)
         {
-            await ApplyAsync(ModelStateMachine.Expire(State, clock.GetUtcNow()));
+            await ApplyAsync(ModelStateMachine.Expire(State, dueAt, clock.GetUtcNow()));
         }
     }
 

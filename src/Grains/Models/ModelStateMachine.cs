@@ -295,14 +295,19 @@ public static class ModelStateMachine
         return new ModelTransition(revocation.State, [.. events, .. revocation.Events], [.. reminders, .. revocation.Reminders]);
     }
 
-    /// <summary>The expiry reminder fired: records the expiry if it is due; otherwise changes nothing.</summary>
-    public static ModelTransition Expire(ModelState state, DateTimeOffset now)
+    /// <summary>
+    /// The expiry reminder due at <paramref name="dueAt"/> fired: records the expiry if it is due;
+    /// otherwise re-arms it strictly later than <paramref name="dueAt"/>, since the reminder table
+    /// completes (deletes) a delivered reminder whose due time is unchanged.
+    /// </summary>
+    public static ModelTransition Expire(ModelState state, DateTimeOffset dueAt, DateTimeOffset now)
     {
         var (settled, events, reminders) = Settle(state, now);
         if (events.Count == 0 && settled.Approval is { } approval && ApprovalStatus.IsLive(approval.Status))
         {
             // Fired early (clock skew between nodes): come back at the real expiry.
-            reminders = [new ReminderChange(ExpiryReminder, approval.ExpiresAt)];
+            var next = approval.ExpiresAt > dueAt ? approval.ExpiresAt : dueAt.AddSeconds(1);
+            reminders = [new ReminderChange(ExpiryReminder, next)];
         }
 
         return new ModelTransition(settled, events, reminders);
@@ -433,9 +438,9 @@ public static class ModelStateMachine
     {
         if (request.ApprovalTtlDays is { } days)
         {
-            return days is > 0 and <= MaxTtlDays && double.IsFinite(days)
+            return days >= 1.0 / 86_400 && days <= MaxTtlDays
                 ? TimeSpan.FromDays(days)
-                : throw GovernanceException.Invalid("approval_ttl_days", $"approval_ttl_days must be greater than 0 and at most {MaxTtlDays}.");
+                : throw GovernanceException.Invalid("approval_ttl_days", $"approval_ttl_days must be at least one second (1/86400) and at most {MaxTtlDays}.");
         }
 
         if (request.ApprovalTtlSeconds is { } seconds)

@@ -41,8 +41,7 @@ public static class PolicyFileLoader
     public static IReadOnlyDictionary<string, PolicyProfile> Load(string fileName, string yamlText)
     {
         var document = YamlDocumentAsJson.Convert(fileName, yamlText);
-        var errors = Schema.Value.Validate(document.JsonText);
-        var first = errors.OrderBy(e => e.LineNumber).FirstOrDefault();
+        var first = Innermost(Schema.Value.Validate(document.JsonText)).OrderBy(e => e.LineNumber).FirstOrDefault();
         if (first is not null)
         {
             var field = first.Path?.TrimStart('#', '/') ?? first.Property ?? "";
@@ -253,6 +252,12 @@ public static class PolicyFileLoader
             Fail("drift", $"loosens a drift threshold of '{parent.Name}'");
         }
     }
+
+    /// <summary>A failed <c>$ref</c> or additionalProperties schema wraps the errors that say what is wrong.</summary>
+    private static IEnumerable<NJsonSchema.Validation.ValidationError> Innermost(IEnumerable<NJsonSchema.Validation.ValidationError> errors) =>
+        errors.SelectMany(error => error is NJsonSchema.Validation.ChildSchemaValidationError child && child.Errors.Values.Any(e => e.Count > 0)
+            ? Innermost(child.Errors.Values.SelectMany(e => e))
+            : [error]);
 
     private static string Describe(string kind) =>
         string.Concat(kind.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

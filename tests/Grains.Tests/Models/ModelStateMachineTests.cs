@@ -449,7 +449,7 @@ public class ModelStateMachineTests
     [Fact]
     public void Expiry_reminder_at_expires_at_records_approval_expired_by_the_timer_and_removes_the_reminder()
     {
-        var transition = ModelStateMachine.Expire(QuorumReached(), ExpiresAt);
+        var transition = ModelStateMachine.Expire(QuorumReached(), ExpiresAt, ExpiresAt);
 
         var evidence = Assert.Single(transition.Events);
         EvidenceAssert.Event(evidence, LedgerEvents.ApprovalExpired, SystemActors.Timer, "approval_id", "expires_at");
@@ -464,7 +464,7 @@ public class ModelStateMachineTests
     {
         var state = QuorumReached();
 
-        var transition = ModelStateMachine.Expire(state, ExpiresAt.AddTicks(-1));
+        var transition = ModelStateMachine.Expire(state, ExpiresAt.AddMinutes(-1), ExpiresAt.AddTicks(-1));
 
         Assert.Same(state, transition.State);
         Assert.Empty(transition.Events);
@@ -472,11 +472,22 @@ public class ModelStateMachineTests
     }
 
     [Fact]
+    public void Expiry_reminder_due_at_expires_at_but_seen_early_is_rearmed_strictly_later_so_completing_it_cannot_delete_it()
+    {
+        var state = QuorumReached();
+
+        var transition = ModelStateMachine.Expire(state, ExpiresAt, ExpiresAt.AddTicks(-1));
+
+        Assert.Empty(transition.Events);
+        Assert.Equal([new ReminderChange(ModelStateMachine.ExpiryReminder, ExpiresAt.AddSeconds(1))], transition.Reminders);
+    }
+
+    [Fact]
     public void Expiry_reminder_on_an_ended_approval_changes_nothing()
     {
         var state = Revoked();
 
-        var transition = ModelStateMachine.Expire(state, ExpiresAt.AddDays(1));
+        var transition = ModelStateMachine.Expire(state, ExpiresAt, ExpiresAt.AddDays(1));
 
         Assert.Same(state, transition.State);
         Assert.Empty(transition.Events);
@@ -533,7 +544,7 @@ public class ModelStateMachineTests
         Command.RepeatSignature => ModelStateMachine.AddSignature(state, As(Alice), StoredSignature(state, Alice), Key(Alice), now),
         Command.Deploy => ModelStateMachine.Deploy(state, As(Deployer), Deployment("production"), now),
         Command.Revoke => ModelStateMachine.Revoke(state, As(Revoker), new RevocationRequest("manual review"), now),
-        Command.ExpireReminder => ModelStateMachine.Expire(state, now),
+        Command.ExpireReminder => ModelStateMachine.Expire(state, now, now),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 

@@ -123,7 +123,7 @@ public static class TestModels
     }
 
     /// <summary>The expiry reminder fired at expires_at on a quorum_reached approval: stored expired.</summary>
-    public static ModelState Expired() => Commit(ModelStateMachine.Expire(QuorumReached(), ExpiresAt), ExpiresAt);
+    public static ModelState Expired() => Commit(ModelStateMachine.Expire(QuorumReached(), ExpiresAt, ExpiresAt), ExpiresAt);
 
     public static ModelState AddSignature(ModelState state, string principal, DateTimeOffset at) =>
         Commit(ModelStateMachine.AddSignature(state, As(principal), SignatureBy(state, principal), Key(principal), at), at);
