@@ -30,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GovernanceJsonContext.Default);
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

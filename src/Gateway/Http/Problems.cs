@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Governance.Grains;
 using Governance.Grains.Wire;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +12,12 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    // Messages quote names ('strict'); keep them readable instead of \u0027.
+    private static readonly JsonTypeInfo<ProblemBody> BodyType = (JsonTypeInfo<ProblemBody>)new JsonSerializerOptions(GovernanceJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }.GetTypeInfo(typeof(ProblemBody));
+
     public static ProblemBody Create(string code, string detail, string? field = null, IReadOnlyList<PolicyFailure>? failures = null)
     {
         var status = ErrorCodes.HttpStatus(code);
@@ -18,7 +27,7 @@ public static class Problems
     public static IResult Result(string code, string detail, string? field = null, IReadOnlyList<PolicyFailure>? failures = null)
     {
         var body = Create(code, detail, field, failures);
-        return TypedResults.Json(body, GovernanceJsonContext.Default.ProblemBody, ContentType, body.Status);
+        return TypedResults.Json(body, BodyType, ContentType, body.Status);
     }
 
     public static IResult From(GovernanceException exception) =>
@@ -29,7 +38,7 @@ public static class Problems
         var body = Create(code, detail, field, failures);
         context.Response.StatusCode = body.Status;
         context.Response.ContentType = ContentType;
-        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, GovernanceJsonContext.Default.ProblemBody, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, BodyType, context.RequestAborted);
     }
 
     private static string Title(string code) => code switch
