@@ -1,0 +1,121 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Governance.Gateway;
+using Governance.Gateway.Authentication;
+using Governance.Grains.Drift;
+using Governance.Grains.Policy;
+using Governance.Runtime.Activation;
+using Governance.Runtime.Reminders;
+using Governance.Runtime.Streams;
+using Governance.Silo;
+
+namespace Governance.Gateway.Tests.Deployment;
+
+/// <summary>deploy/, docker-compose.yml and the README name only configuration keys the silo reads.</summary>
+[Trait("Category", "Unit")]
+public sealed partial class DeploymentConfigurationTests
+{
+    /// <summary>The sections the silo binds, and the options type bound to each.</summary>
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Governance:Storage"] = typeof(StorageOptions),
+        ["Governance:Activations"] = typeof(GrainCollectionOptions),
+        ["Governance:Reminders"] = typeof(ReminderOptions),
+        ["Governance:Streams"] = typeof(StreamOptions),
+        ["Governance:Policy"] = typeof(PolicyOptions),
+        ["Governance:Drift"] = typeof(DriftAlertOptions),
+        ["Governance:Gateway"] = typeof(GatewayOptions),
+    };
+
+    private static readonly string[] OtherKeys = ["ConnectionStrings:Governance", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT"];
+
+    [Fact]
+    public void Docker_compose_sets_only_keys_the_silo_reads()
+    {
+        var compose = File.ReadAllText(Path.Combine(RepositoryRoot, "docker-compose.yml"));
+        var keys = ComposeKey().Matches(compose).Select(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("Governance:Storage:Provider", keys);
+        Assert.All(keys, key => Assert.True(IsKnown(key), $"docker-compose.yml sets '{key}', which the silo does not read"));
+    }
+
+    [Fact]
+    public void The_sample_production_configuration_names_only_keys_the_silo_reads()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "deploy", "silo.production.json")));
+        var keys = Flatten(json.RootElement, "").ToList();
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys, key => Assert.True(IsKnown(key), $"deploy/silo.production.json sets '{key}', which the silo does not read"));
+    }
+
+    [Fact]
+    public void Every_key_in_the_readme_configuration_table_is_read_by_the_silo()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md"));
+        var keys = ReadmeKey().Matches(readme).Select(m => m.Groups[1].Value.Replace(":N:", ":0:", StringComparison.Ordinal)).ToList();
+
+        Assert.True(keys.Count >= 10, "the README configuration table lists the keys");
+        Assert.All(keys, key => Assert.True(IsKnown(key), $"README.md documents '{key}', which the silo does not read"));
+    }
+
+    [Fact]
+    public void The_example_policy_file_loads()
+    {
+        var profiles = PolicyFileLoader.LoadFile(Path.Combine(RepositoryRoot, "deploy", "policies.example.yaml"));
+
+        Assert.Equal(["default", "regulated"], profiles.Keys.Order(StringComparer.Ordinal));
+    }
+
+    private static bool IsKnown(string key)
+    {
+        if (OtherKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var principal = PrincipalKey().Match(key);
+        if (principal.Success)
+        {
+            return typeof(PrincipalOptions).GetProperty(principal.Groups[1].Value, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null;
+        }
+
+        var separator = key.LastIndexOf(':');
+        return separator > 0
+            && Sections.TryGetValue(key[..separator], out var options)
+            && options.GetProperty(key[(separator + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null;
+    }
+
+    private static IEnumerable<string> Flatten(JsonElement element, string prefix) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}:{p.Name}")),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany((item, index) => Flatten(item, $"{prefix}:{index}")),
+        _ => [prefix],
+    };
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Cluster.sln not found above the test output directory.");
+        }
+    }
+
+    [GeneratedRegex(@"^\s+((?:Governance|ConnectionStrings|ASPNETCORE)_{1,2}[A-Za-z_]+):", RegexOptions.Multiline)]
+    private static partial Regex ComposeKey();
+
+    [GeneratedRegex(@"^\| `([A-Za-z_:N]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex ReadmeKey();
+
+    [GeneratedRegex(@"^Governance:Principals:\d+:(\w+)(?::\d+)?$")]
+    private static partial Regex PrincipalKey();
+}
