@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace Governance.Gateway.Tests.Infrastructure;
 
-/// <summary>Sends requests to the silo's gateway as one principal and reads every answer in full.</summary>
-public sealed class ApiClient(HttpClient http, string? token)
+/// <summary>Sends requests to the silo's gateway with one Authorization header (or none) and reads every answer in full.</summary>
+public sealed class ApiClient(HttpClient http, AuthenticationHeaderValue? authorization)
 {
     public Task<ApiResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
@@ -21,10 +21,7 @@ public sealed class ApiClient(HttpClient http, string? token)
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        request.Headers.Authorization = authorization;
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Npgsql;
 
 namespace Governance.Gateway.Tests.Infrastructure;
@@ -22,9 +23,12 @@ public abstract class GovernanceSilo : IAsyncLifetime
     /// <summary>The silo's schema, for reading what it stored without going through the API.</summary>
     public NpgsqlDataSource Database => _database ?? throw new InvalidOperationException("This silo has no test database.");
 
-    /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>
-    public ApiClient As(string? token) =>
-        new(_http ?? throw new InvalidOperationException("The silo is not started."), token);
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token (no Authorization header when null).</summary>
+    public ApiClient As(string? token) => WithAuthorization(token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+
+    /// <summary>A client that sends exactly this Authorization header (none when null).</summary>
+    public ApiClient WithAuthorization(AuthenticationHeaderValue? authorization) =>
+        new(_http ?? throw new InvalidOperationException("The silo is not started."), authorization);
 
     public async Task InitializeAsync()
     {

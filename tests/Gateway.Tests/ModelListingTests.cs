@@ -1,0 +1,89 @@
+using System.Net;
+using Governance.Gateway.Tests.Infrastructure;
+
+namespace Governance.Gateway.Tests;
+
+/// <summary>The paged model listing for auditors (DESIGN §6).</summary>
+[Trait("Category", "Integration")]
+public sealed class ModelListingTests(SiloFixture<ModelListingTests> silo) : IClassFixture<SiloFixture<ModelListingTests>>
+{
+    private readonly Workflow _flow = new(silo);
+
+    [Fact]
+    public async Task Deployed_models_are_listed_page_by_page_with_page_tokens()
+    {
+        var deployed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            deployed.Add(await DeployedModelAsync());
+        }
+
+        var trained = Workflow.NewModelId();
+        await _flow.TrainAsync(trained);
+
+        var listed = new List<(string ModelId, string Status)>();
+        string? pageToken = null;
+        var pages = 0;
+        do
+        {
+            var query = pageToken is null ? "status=deployed&limit=2" : $"status=deployed&limit=2&page_token={pageToken}";
+            var page = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models?{query}")).AssertStatus(HttpStatusCode.OK);
+            var models = page["models"].EnumerateArray().ToArray();
+            Assert.InRange(models.Length, 1, 2);
+            listed.AddRange(models.Select(m => (m.Text("model_id")!, m.Text("status")!)));
+            pageToken = page.Json.Text("next_page_token");
+            pages++;
+            Assert.True(pages <= 100, "The listing does not end.");
+        }
+        while (pageToken is not null);
+
+        Assert.True(pages >= 2, $"Expected several pages of 2, got {pages}.");
+        Assert.All(listed, m => Assert.Equal("deployed", m.Status));
+        Assert.Equal(listed.Count, listed.Select(m => m.ModelId).Distinct().Count());
+        Assert.Subset(listed.Select(m => m.ModelId).ToHashSet(), deployed.ToHashSet());
+        Assert.DoesNotContain(trained, listed.Select(m => m.ModelId));
+    }
+
+    [Fact]
+    public async Task A_listing_row_carries_the_approval_and_its_expiry()
+    {
+        var modelId = await DeployedModelAsync();
+
+        var rows = new List<System.Text.Json.JsonElement>();
+        string? pageToken = null;
+        do
+        {
+            var query = pageToken is null ? "status=deployed" : $"status=deployed&page_token={pageToken}";
+            var page = (await silo.As(DevTokens.Admin).GetAsync($"/v1/models?{query}")).AssertStatus(HttpStatusCode.OK);
+            rows.AddRange(page["models"].EnumerateArray());
+            pageToken = page.Json.Text("next_page_token");
+        }
+        while (pageToken is not null);
+
+        var row = Assert.Single(rows, r => r.Text("model_id") == modelId);
+        var model = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}")).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(model["approval"].Text("approval_id"), row.Text("approval_id"));
+        Assert.Equal(model["approval"].Text("expires_at"), row.Text("expires_at"));
+    }
+
+    [Theory]
+    [InlineData(DevTokens.Alice)]
+    [InlineData(DevTokens.Registry)]
+    [InlineData(DevTokens.Omni)]
+    public async Task The_listing_is_forbidden_to_non_auditors(string token)
+    {
+        (await silo.As(token).GetAsync("/v1/models?status=deployed")).AssertProblem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    private async Task<string> DeployedModelAsync()
+    {
+        var approved = await _flow.ApprovedModelAsync();
+        (await silo.As(DevTokens.Deployer).PostAsync($"/v1/models/{approved.ModelId}/deployments", new
+        {
+            approval_id = approved.ApprovalId,
+            environment = "production",
+            weights_hash = approved.WeightsHash,
+        })).AssertStatus(HttpStatusCode.Created);
+        return approved.ModelId;
+    }
+}
