@@ -39,6 +39,11 @@ public sealed class ExpiryTests(ReminderSilo silo) : IClassFixture<ReminderSilo>
             .AssertStatus(HttpStatusCode.OK);
         Assert.False(verify["allowed"].GetBoolean());
         Assert.Equal("approval_expired", verify.Json.Text("reason"));
+        var carol = await _flow.RegisterKeyAsync("carol", DevTokens.Carol);
+        (await _flow.SignAsync(approved.ModelId, carol)).AssertProblem(HttpStatusCode.Conflict, "approval_not_pending");
+        (await silo.As(DevTokens.Alice).PostAsync($"/v1/models/{approved.ModelId}/revocation", new { reason = "too late" }))
+            .AssertProblem(HttpStatusCode.Conflict, "approval_not_active");
+        Assert.Equal(1L, await ExpiryRowsAsync(approved.ModelId));
     }
 
     [Fact]

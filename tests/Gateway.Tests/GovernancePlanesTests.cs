@@ -157,7 +157,11 @@ public sealed class GovernancePlanesTests(SiloFixture<GovernancePlanesTests> sil
         Assert.Equal("approval_revoked", denied.Json.Text("reason"));
         Assert.Equal("revoked", denied.Json.Text("status"));
 
+        var documentAfterRevocation = (await silo.As(DevTokens.Registry).GetAsync($"/v1/models/{modelId}/approval/document")).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(documentText, documentAfterRevocation.Json.Text("document"));
+
         var entries = await _flow.EvidenceAsync(modelId);
+        Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", e.Text("at")));
         Assert.Equal(
             ["training_completed", "policy_evaluated", "approval_submitted", "signature_added", "signature_added", "quorum_reached", "model_deployed", "approval_revoked"],
             entries.Select(e => e.Text("event")));
@@ -183,6 +187,65 @@ public sealed class GovernancePlanesTests(SiloFixture<GovernancePlanesTests> sil
         var final = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}")).AssertStatus(HttpStatusCode.OK);
         Assert.Equal(entries.Count, final["evidence_seq"].GetInt64());
         Assert.Equal(head, final.Json.Text("evidence_head"));
+    }
+
+    [Fact]
+    public async Task An_approval_is_deployed_to_several_environments_and_scopes()
+    {
+        var approved = await _flow.ApprovedModelAsync();
+        var deployer = silo.As(DevTokens.Deployer);
+
+        var first = (await deployer.PostAsync($"/v1/models/{approved.ModelId}/deployments", new
+        {
+            approval_id = approved.ApprovalId,
+            environment = "staging",
+            weights_hash = approved.WeightsHash,
+        })).AssertStatus(HttpStatusCode.Created);
+        var second = (await deployer.PostAsync($"/v1/models/{approved.ModelId}/deployments", new
+        {
+            approval_id = approved.ApprovalId,
+            environment = "production",
+            scope = "us",
+            weights_hash = approved.WeightsHash,
+        })).AssertStatus(HttpStatusCode.Created);
+
+        Assert.True(second["evidence_seq"].GetInt64() > first["evidence_seq"].GetInt64());
+        var model = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{approved.ModelId}")).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal("deployed", model.Json.Text("status"));
+        var deployments = model["approval"].Field("deployments").EnumerateArray().ToArray();
+        Assert.Equal(["staging", "production"], deployments.Select(d => d.Text("environment")));
+        Assert.Equal([null, "us"], deployments.Select(d => d.Text("scope")));
+        Assert.All(deployments, d => Assert.Equal("deployer-1", d.Text("deployed_by")));
+        Assert.Equal(2, (await _flow.EventsAsync(approved.ModelId)).Count(e => e == "model_deployed"));
+    }
+
+    [Theory]
+    [InlineData("approval_ttl_seconds", 3600, 3600)]
+    [InlineData("approval_ttl_days", 0.5, 43_200)]
+    [InlineData("approval_ttl_days", 2, 172_800)]
+    [InlineData(null, 0, 7_776_000)]
+    public async Task Expires_at_is_the_submission_second_plus_the_ttl(string? ttlField, double ttl, long expectedSeconds)
+    {
+        var modelId = Workflow.NewModelId();
+        await _flow.TrainAsync(modelId);
+        var request = new Dictionary<string, object>
+        {
+            ["approved_environments"] = new[] { "production" },
+            ["required_approvers"] = 1,
+        };
+        if (ttlField is not null)
+        {
+            request[ttlField] = ttl;
+        }
+
+        var approval = await _flow.SubmitAsync(modelId, request);
+
+        const string SecondsFormat = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$";
+        Assert.Matches(SecondsFormat, approval.Text("approved_at"));
+        Assert.Matches(SecondsFormat, approval.Text("expires_at"));
+        Assert.Equal(approval.Text("approved_at"), approval.Text("submitted_at"));
+        var lifetime = DateTimeOffset.Parse(approval.Text("expires_at")!) - DateTimeOffset.Parse(approval.Text("approved_at")!);
+        Assert.Equal(expectedSeconds, (long)lifetime.TotalSeconds);
     }
 
     [Fact]

@@ -66,6 +66,24 @@ public sealed class ModelListingTests(SiloFixture<ModelListingTests> silo) : ICl
         Assert.Equal(model["approval"].Text("expires_at"), row.Text("expires_at"));
     }
 
+    [Fact]
+    public async Task Expiring_within_days_lists_only_approvals_that_expire_in_that_window()
+    {
+        var soon = Workflow.NewModelId();
+        var later = Workflow.NewModelId();
+        await _flow.TrainAsync(soon);
+        await _flow.TrainAsync(later);
+        await _flow.SubmitAsync(soon, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_days = 3 });
+        await _flow.SubmitAsync(later, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_days = 30 });
+
+        var withinFive = await ListAllAsync("status=pending&expiring_within_days=5");
+        var withinOne = await ListAllAsync("status=pending&expiring_within_days=1");
+
+        Assert.Contains(soon, withinFive);
+        Assert.DoesNotContain(later, withinFive);
+        Assert.DoesNotContain(soon, withinOne);
+    }
+
     [Theory]
     [InlineData(DevTokens.Alice)]
     [InlineData(DevTokens.Registry)]
@@ -73,6 +91,22 @@ public sealed class ModelListingTests(SiloFixture<ModelListingTests> silo) : ICl
     public async Task The_listing_is_forbidden_to_non_auditors(string token)
     {
         (await silo.As(token).GetAsync("/v1/models?status=deployed")).AssertProblem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    private async Task<List<string>> ListAllAsync(string query)
+    {
+        var ids = new List<string>();
+        string? pageToken = null;
+        do
+        {
+            var page = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models?{query}{(pageToken is null ? "" : $"&page_token={pageToken}")}"))
+                .AssertStatus(HttpStatusCode.OK);
+            ids.AddRange(page["models"].EnumerateArray().Select(m => m.Text("model_id")!));
+            pageToken = page.Json.Text("next_page_token");
+        }
+        while (pageToken is not null);
+
+        return ids;
     }
 
     private async Task<string> DeployedModelAsync()

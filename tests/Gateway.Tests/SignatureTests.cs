@@ -115,6 +115,23 @@ public sealed class SignatureTests(SiloFixture<SignatureTests> silo) : IClassFix
     }
 
     [Fact]
+    public async Task An_identical_repeat_after_a_revocation_is_still_a_no_op()
+    {
+        var modelId = await PendingModelAsync(requiredApprovers: 2);
+        var alice = await _flow.RegisterKeyAsync("alice", DevTokens.Alice);
+        var bob = await _flow.RegisterKeyAsync("bob", DevTokens.Bob);
+        (await _flow.SignAsync(modelId, alice)).AssertStatus(HttpStatusCode.OK);
+        (await silo.As(DevTokens.Bob).PostAsync($"/v1/models/{modelId}/revocation", new { reason = "withdrawn" })).AssertStatus(HttpStatusCode.OK);
+        var events = await _flow.EventsAsync(modelId);
+
+        var repeat = (await _flow.SignAsync(modelId, alice)).AssertStatus(HttpStatusCode.OK);
+        (await _flow.SignAsync(modelId, bob)).AssertProblem(HttpStatusCode.Conflict, "approval_not_pending");
+
+        Assert.Equal("revoked", repeat.Json.Text("status"));
+        Assert.Equal(events, await _flow.EventsAsync(modelId));
+    }
+
+    [Fact]
     public async Task A_new_signature_after_the_quorum_is_approval_not_pending()
     {
         var modelId = await PendingModelAsync(requiredApprovers: 1);

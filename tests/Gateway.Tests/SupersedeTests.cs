@@ -100,6 +100,26 @@ public sealed class SupersedeTests(SiloFixture<SupersedeTests> silo) : IClassFix
     }
 
     [Fact]
+    public async Task A_new_training_output_leaves_the_live_approval_alone_and_is_the_next_submissions_candidate()
+    {
+        var approved = await _flow.ApprovedModelAsync();
+        var retrained = await _flow.TrainAsync(approved.ModelId);
+
+        var verify = (await silo.As(DevTokens.Registry).GetAsync($"/v1/models/{approved.ModelId}/verify?environment=production&weights_hash={approved.WeightsHash}"))
+            .AssertStatus(HttpStatusCode.OK);
+        Assert.True(verify["allowed"].GetBoolean(), verify.ToString());
+        Assert.Equal("quorum_reached", verify.Json.Text("status"));
+
+        var next = (await silo.As(DevTokens.Alice).PostAsync($"/v1/models/{approved.ModelId}/approval", new
+        {
+            approved_environments = new[] { "production" },
+            required_approvers = 1,
+            supersede = true,
+        })).AssertStatus(HttpStatusCode.Created);
+        Assert.Equal(retrained, next.Json.Text("weights_hash"));
+    }
+
+    [Fact]
     public async Task Supersede_without_a_live_approval_simply_submits()
     {
         var modelId = Workflow.NewModelId();
