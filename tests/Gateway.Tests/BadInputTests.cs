@@ -129,9 +129,12 @@ public sealed class BadInputTests(SiloFixture<BadInputTests> silo) : IClassFixtu
     public async Task A_body_over_one_mebibyte_is_payload_too_large()
     {
         var padding = new string('x', (1024 * 1024) + 1);
-        var body = $$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{"padding":"{{{padding}}}"}}""";
+        using var content = new StringContent(
+            $$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{"padding":"{{{padding}}}"}}""", Encoding.UTF8, "application/json");
 
-        (await silo.As(DevTokens.Trainer).PostRawAsync($"/v1/models/{Workflow.NewModelId()}/training", body))
+        // Expect: 100-continue lets the server refuse on Content-Length before the body is sent, so the
+        // answer cannot race the server closing a connection that still has unread body bytes.
+        (await silo.As(DevTokens.Trainer).SendAsync(HttpMethod.Post, $"/v1/models/{Workflow.NewModelId()}/training", content, r => r.Headers.ExpectContinue = true))
             .AssertProblem(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 

@@ -18,10 +18,11 @@ public sealed class ApiClient(HttpClient http, AuthenticationHeaderValue? author
 
     public Task<ApiResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content)
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         request.Headers.Authorization = authorization;
+        configure?.Invoke(request);
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
