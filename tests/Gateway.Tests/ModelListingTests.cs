@@ -84,6 +84,23 @@ public sealed class ModelListingTests(SiloFixture<ModelListingTests> silo) : ICl
         Assert.DoesNotContain(soon, withinOne);
     }
 
+    [Fact]
+    public async Task Expiring_within_days_leaves_out_approvals_that_were_revoked()
+    {
+        var revoked = Workflow.NewModelId();
+        var live = Workflow.NewModelId();
+        await _flow.TrainAsync(revoked);
+        await _flow.TrainAsync(live);
+        await _flow.SubmitAsync(revoked, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_days = 3 });
+        await _flow.SubmitAsync(live, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_days = 3 });
+        (await silo.As(DevTokens.Alice).PostAsync($"/v1/models/{revoked}/revocation", new { reason = "withdrawn" })).AssertStatus(HttpStatusCode.OK);
+
+        var expiring = await ListAllAsync("expiring_within_days=5");
+
+        Assert.Contains(live, expiring);
+        Assert.False(expiring.Contains(revoked), $"Revoked model {revoked} is listed as expiring within 5 days.");
+    }
+
     [Theory]
     [InlineData(DevTokens.Alice)]
     [InlineData(DevTokens.Registry)]
