@@ -168,12 +168,22 @@ public sealed class GovernancePlanesTests(SiloFixture<GovernancePlanesTests> sil
         Assert.Equal(
             ["trainer-1", "alice", "alice", "alice", "bob", "bob", "deployer-1", "alice"],
             entries.Select(e => e.Text("actor")));
+        AssertDataFields(entries[0], "weights_hash", "metrics", "correlation_id");
+        AssertDataFields(entries[1], "profile", "version", "profile_sha256", "inputs_sha256", "passed", "failures");
+        AssertDataFields(entries[2], "approval_id", "weights_hash", "required_approvers", "approved_environments", "approved_scopes", "expires_at", "profile");
+        AssertDataFields(entries[3], "approval_id", "principal", "key_id");
+        AssertDataFields(entries[5], "approval_id", "signers");
+        AssertDataFields(entries[6], "approval_id", "environment", "scope");
+        AssertDataFields(entries[7], "approval_id", "reason");
         Assert.Equal(weightsHash, entries[0].Field("data").Text("weights_hash"));
+        Assert.Equal(0.97, entries[0].Field("data").Field("metrics").Field("accuracy").GetDouble());
         Assert.True(entries[1].Field("data").Field("passed").GetBoolean());
-        Assert.Equal(approvalId, entries[2].Field("data").Text("approval_id"));
+        Assert.Equal(submitted.Json.Text("expires_at"), entries[2].Field("data").Text("expires_at"));
+        Assert.Equal([alice.KeyId, bob.KeyId], entries.Skip(3).Take(2).Select(e => e.Field("data").Text("key_id")));
         Assert.Equal(["alice", "bob"], entries[5].Field("data").Texts("signers"));
         Assert.Equal(deployedSeq, entries[6].Field("seq").GetInt64());
         Assert.Equal("production", entries[6].Field("data").Text("environment"));
+        Assert.Equal("eu-west", entries[6].Field("data").Text("scope"));
         Assert.Equal("bias found in audit", entries[7].Field("data").Text("reason"));
         Assert.All(entries.Skip(2), e => Assert.Equal(approvalId, e.Field("data").Text("approval_id")));
 
@@ -259,5 +269,12 @@ public sealed class GovernancePlanesTests(SiloFixture<GovernancePlanesTests> sil
         Assert.Equal(all.Select(e => e.Text("entry_hash")), paged.Select(e => e.Text("entry_hash")));
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Field("seq").GetInt64()));
         EvidenceChain.AssertValid(approved.ModelId, paged);
+    }
+
+    private static void AssertDataFields(JsonElement entry, params string[] fields)
+    {
+        var data = entry.Field("data");
+        var missing = fields.Where(f => !data.TryGetProperty(f, out _)).ToArray();
+        Assert.True(missing.Length == 0, $"{entry.Text("event")} lacks data field(s) {string.Join(", ", missing)}: {entry}");
     }
 }
