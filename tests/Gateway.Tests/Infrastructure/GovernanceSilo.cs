@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using Npgsql;
+
+namespace Governance.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// One silo for a whole test class: the real <c>Program</c> on PostgreSQL, in a schema of its own
+/// that is dropped and recreated when the class starts (the silo applies the migrations itself).
+/// Subclasses add configuration.
+/// </summary>
+public abstract class GovernanceSilo : IAsyncLifetime
+{
+    private SiloApplicationFactory? _factory;
+    private HttpClient? _http;
+    private NpgsqlDataSource? _database;
+
+    /// <summary>The PostgreSQL schema of this silo.</summary>
+    protected abstract string SchemaName { get; }
+
+    /// <summary>False for a silo that must not touch the test server at all.</summary>
+    protected virtual bool UsesTestDatabase => true;
+
+    /// <summary>The silo's schema, for reading what it stored without going through the API.</summary>
+    public NpgsqlDataSource Database => _database ?? throw new InvalidOperationException("This silo has no test database.");
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token (no Authorization header when null).</summary>
+    public ApiClient As(string? token) => WithAuthorization(token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+
+    /// <summary>A client that sends exactly this Authorization header (none when null).</summary>
+    public ApiClient WithAuthorization(AuthenticationHeaderValue? authorization) =>
+        new(_http ?? throw new InvalidOperationException("The silo is not started."), authorization);
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Governance:Storage:Provider"] = "postgres",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (UsesTestDatabase)
+        {
+            await TestDatabase.ResetSchemaAsync(SchemaName);
+            var connectionString = TestDatabase.ConnectionStringFor(SchemaName);
+            settings["ConnectionStrings:Governance"] = connectionString;
+            _database = NpgsqlDataSource.Create(connectionString);
+        }
+
+        Configure(settings);
+        _factory = new SiloApplicationFactory(settings);
+        _http = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    /// <summary>Adds or overrides configuration keys of the silo.</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings)
+    {
+    }
+}
