@@ -44,6 +44,8 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>Maps probes, the OpenAPI document and the API, behind problem+json error handling.</summary>
     public static WebApplication MapGovernanceGateway(this WebApplication app)
     {
+        // Listen from the start, so /metrics counts what happened before its first scrape.
+        _ = app.Services.GetRequiredService<PrometheusExporter>();
         app.Use(async (context, next) =>
         {
             await next(context);

@@ -169,16 +169,11 @@ public static class GovernanceApi
     private static void CountDecision(VerifyDecision decision) =>
         GatewayMetrics.VerifyDecisions.Add(1, new KeyValuePair<string, object?>("allowed", decision.Allowed ? "true" : "false"), new KeyValuePair<string, object?>("reason", decision.Reason));
 
-    private static async Task<Ok<EvidencePage>> GetEvidence(string id, [FromQuery(Name = "page_token")] string? pageToken, int? limit, IGrainFactory grains)
+    private static async Task<Ok<EvidencePage>> GetEvidence(
+        string id, [FromQuery(Name = "page_token")] string? pageToken, [FromQuery(Name = "limit")] string? limit, IGrainFactory grains)
     {
         var after = pageToken is null ? 0 : ParsePageToken(pageToken);
-        var size = limit ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            throw GovernanceException.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
-        }
-
-        return TypedResults.Ok(await EvidenceGrain(grains, id).GetEvidence(after, size));
+        return TypedResults.Ok(await EvidenceGrain(grains, id).GetEvidence(after, PageSize(limit)));
     }
 
     private static async Task<Ok<ChainVerification>> VerifyEvidence(string id, IGrainFactory grains) =>
@@ -186,9 +181,9 @@ public static class GovernanceApi
 
     private static async Task<Ok<ModelListPage>> ListModels(
         string? status,
-        [FromQuery(Name = "expiring_within_days")] double? expiringWithinDays,
+        [FromQuery(Name = "expiring_within_days")] string? expiringWithinDays,
         [FromQuery(Name = "page_token")] string? pageToken,
-        int? limit,
+        [FromQuery(Name = "limit")] string? limit,
         IModelDirectory directory, CancellationToken cancellationToken)
     {
         if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
@@ -196,9 +191,13 @@ public static class GovernanceApi
             throw GovernanceException.Invalid("status", $"status must be one of {string.Join(", ", Statuses)}.");
         }
 
-        if (expiringWithinDays is { } days && (!double.IsFinite(days) || days < 0 || days > 36_500))
+        TimeSpan? within = null;
+        if (expiringWithinDays is not null)
         {
-            throw GovernanceException.Invalid("expiring_within_days", "expiring_within_days must be a number of days between 0 and 36500.");
+            within = double.TryParse(expiringWithinDays, NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
+                && double.IsFinite(days) && days is >= 0 and <= 36_500
+                ? TimeSpan.FromDays(days)
+                : throw GovernanceException.Invalid("expiring_within_days", "expiring_within_days must be a number of days between 0 and 36500.");
         }
 
         if (pageToken is not null && !Identifiers.IsValidModelId(pageToken))
@@ -206,14 +205,7 @@ public static class GovernanceApi
             throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
         }
 
-        var size = limit ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            throw GovernanceException.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
-        }
-
-        var within = expiringWithinDays is { } d ? TimeSpan.FromDays(d) : (TimeSpan?)null;
-        return TypedResults.Ok(await directory.ListAsync(status, within, pageToken, size, cancellationToken));
+        return TypedResults.Ok(await directory.ListAsync(status, within, pageToken, PageSize(limit), cancellationToken));
     }
 
     private static async Task<Results<Created<KeyView>, Ok<KeyView>>> RegisterKey(
@@ -275,6 +267,11 @@ public static class GovernanceApi
 
         return query;
     }
+
+    private static int PageSize(string? limit) =>
+        limit is null ? DefaultPageSize
+        : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize ? size
+        : throw GovernanceException.Invalid("limit", $"limit must be a whole number between 1 and {MaxPageSize}.");
 
     private static long ParsePageToken(string token) =>
         long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0

@@ -40,12 +40,18 @@ public sealed class StorageUnavailableTests(UnreachableDatabaseSilo silo) : ICla
     }
 
     [Fact]
-    public async Task A_verify_batch_is_unavailable()
+    public async Task A_verify_batch_denies_each_item_whose_model_cannot_be_loaded()
     {
-        (await silo.As(DevTokens.Registry).PostAsync("/v1/verify", new
+        var modelId = Workflow.NewModelId();
+        var response = (await silo.As(DevTokens.Registry).PostAsync("/v1/verify", new
         {
-            items = new[] { new { model_id = Workflow.NewModelId(), environment = "production" } },
-        })).AssertProblem(HttpStatusCode.ServiceUnavailable, "unavailable");
+            items = new[] { new { model_id = modelId, environment = "production" } },
+        })).AssertStatus(HttpStatusCode.OK);
+
+        var decision = Assert.Single(response.Json.Field("decisions").EnumerateArray());
+        Assert.Equal(modelId, decision.Text("model_id"));
+        Assert.False(decision.Field("allowed").GetBoolean());
+        Assert.Equal("unavailable", decision.Text("reason"));
     }
 
     [Fact]

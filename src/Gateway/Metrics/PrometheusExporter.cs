@@ -13,6 +13,7 @@ public sealed class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Name, string Labels), long> _values = new();
+    private readonly ConcurrentDictionary<(string Name, string Labels), long> _gauges = new();
     private readonly ConcurrentDictionary<string, string?> _descriptions = new();
 
     public PrometheusExporter(params string[] meterNames)
@@ -20,7 +21,7 @@ public sealed class PrometheusExporter : IDisposable
         var meters = meterNames.ToHashSet(StringComparer.Ordinal);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (meters.Contains(instrument.Meter.Name) && instrument is Counter<long>)
+            if (meters.Contains(instrument.Meter.Name) && instrument is Counter<long> or ObservableGauge<int>)
             {
                 _descriptions[instrument.Name] = instrument.Description;
                 listener.EnableMeasurementEvents(instrument);
@@ -28,23 +29,30 @@ public sealed class PrometheusExporter : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
             _values.AddOrUpdate((instrument.Name, Labels(tags)), value, (_, current) => current + value));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => _gauges[(instrument.Name, Labels(tags))] = value);
         _listener.Start();
     }
 
     public string Render()
     {
+        _listener.RecordObservableInstruments();
         var text = new StringBuilder();
-        foreach (var group in _values.OrderBy(v => v.Key.Name, StringComparer.Ordinal).GroupBy(v => v.Key.Name))
+        Append(text, _values, "counter");
+        Append(text, _gauges, "gauge");
+        return text.ToString();
+    }
+
+    private void Append(StringBuilder text, ConcurrentDictionary<(string Name, string Labels), long> series, string type)
+    {
+        foreach (var group in series.OrderBy(v => v.Key.Name, StringComparer.Ordinal).GroupBy(v => v.Key.Name))
         {
             text.Append("# HELP ").Append(group.Key).Append(' ').Append(_descriptions.GetValueOrDefault(group.Key) ?? group.Key).Append('\n');
-            text.Append("# TYPE ").Append(group.Key).Append(" counter\n");
+            text.Append("# TYPE ").Append(group.Key).Append(' ').Append(type).Append('\n');
             foreach (var ((name, labels), value) in group.OrderBy(v => v.Key.Labels, StringComparer.Ordinal))
             {
                 text.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
         }
-
-        return text.ToString();
     }
 
     public void Dispose() => _listener.Dispose();

@@ -19,8 +19,10 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
 
     protected override ModelState CreateEmptyState() => ModelStateMachine.Empty(GrainKey);
 
+    /// <summary>Listed by stored status; only a live approval has a deadline (an ended one expires nothing).</summary>
     protected override (string? Label, DateTimeOffset? Deadline) Project(ModelState state) =>
-        (state.Approval?.Status ?? (state.Training is null ? null : ApprovalStatus.Trained), state.Approval?.ExpiresAt);
+        (state.Approval?.Status ?? (state.Training is null ? null : ApprovalStatus.Trained),
+         state.Approval is { } approval && ApprovalStatus.IsLive(approval.Status) ? approval.ExpiresAt : null);
 
     public async Task<TrainingView> RecordTraining(Caller caller, TrainingOutputRequest request)
     {

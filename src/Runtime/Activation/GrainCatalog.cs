@@ -18,11 +18,18 @@ internal sealed class GrainCatalog(
     IOptions<GrainCollectionOptions> options,
     ILogger<GrainCatalog> logger)
 {
-    private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
+    private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = CreateObservedActivations();
     private readonly ConcurrentDictionary<Type, ObjectFactory> _factories = new();
     private int _collecting;
 
     public int Count => _activations.Count;
+
+    private static ConcurrentDictionary<GrainId, GrainActivation> CreateObservedActivations()
+    {
+        var activations = new ConcurrentDictionary<GrainId, GrainActivation>();
+        RuntimeMetrics.ObserveActivations(() => activations.Count);
+        return activations;
+    }
 
     public GrainActivation GetOrCreate(GrainId id)
     {
