@@ -128,7 +128,8 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
 
     private async Task ApplyAsync(ModelTransition transition)
     {
-        if (transition.Events.Count > 0 || transition.Reminders.Count > 0)
+        // A transition that changes nothing returns the very state it was given: no write.
+        if (!ReferenceEquals(transition.State, State) || transition.Events.Count > 0 || transition.Reminders.Count > 0)
         {
             var state = transition.State;
             var append = EvidenceAppend.Create(GrainKey, state.LedgerSeq, state.LedgerHead, transition.Events, clock.GetUtcNow());
