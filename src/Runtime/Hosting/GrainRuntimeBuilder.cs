@@ -54,9 +54,18 @@ public sealed class GrainRuntimeBuilder(IServiceCollection services, GrainRegist
         Services.RemoveAll<IGrainStorage>();
         Services.RemoveAll<IReminderTable>();
         Services.RemoveAll<IStreamStore>();
-        Services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>())
-            .Build());
+        Services.TryAddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+
+            // The same few statements run all the time: let Npgsql prepare them unless told otherwise.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+
+            return builder.UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()).Build();
+        });
         Services.AddSingleton<PostgresStore>();
         Services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<PostgresStore>());
         Services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgresStore>());
