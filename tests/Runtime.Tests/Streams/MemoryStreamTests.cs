@@ -15,6 +15,7 @@ public sealed class MemoryStreamTests : IAsyncLifetime
 {
     private const string Consumer = "stream-probe";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly string _namespace = $"probe-{Guid.NewGuid():N}";
     private IHost _host = null!;
@@ -33,7 +34,11 @@ public sealed class MemoryStreamTests : IAsyncLifetime
             .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
             .AddStreamSubscription<IStreamProbeGrain>(_namespace)
             .UseMemoryStorage();
-        builder.Services.Configure<StreamOptions>(options => options.RetryDelay = TimeSpan.FromMilliseconds(50));
+        builder.Services.Configure<StreamOptions>(options =>
+        {
+            options.RetryDelay = TimeSpan.FromMilliseconds(50);
+            options.SweepInterval = SweepInterval;
+        });
         _host = builder.Build();
         await _host.StartAsync();
     }
@@ -147,13 +152,50 @@ public sealed class MemoryStreamTests : IAsyncLifetime
         Assert.Empty(await Store.GetPendingPartitionsAsync(Consumer, _namespace, [partition], CancellationToken.None));
     }
 
-    private async Task<StreamProbeState> AppliedAsync(string key, int count)
+    [Fact]
+    public async Task An_event_no_notification_announced_is_found_by_the_sweep()
+    {
+        var key = Key("unannounced");
+
+        // Straight into the store, as a missed notification would leave it: only the sweep can find it.
+        var position = (await Store.AppendAsync([new StreamAppend(_namespace, key, $"{key}#1")], CancellationToken.None))[0];
+
+        var state = await AppliedAsync(key, 1, within: SweepInterval * 20);
+        Assert.Equal([position.Seq], state.Seqs);
+    }
+
+    [Fact]
+    public async Task The_sweep_still_finds_unannounced_events_while_another_partition_keeps_failing()
+    {
+        var poisoned = Key("poisoned");
+        var key = KeyOutsidePartitionOf(poisoned, "unannounced");
+        StreamProbeGrain.FailuresByPayload[$"{poisoned}#1"] = int.MaxValue;
+        await Producer.AppendAsync(_namespace, poisoned, $"{poisoned}#1", CancellationToken.None);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(StreamProbeGrain.DeliveriesByKey.GetValueOrDefault(poisoned) >= 2),
+            Patience,
+            () => $"stream-probe/{poisoned} to have failed on its event at least twice");
+
+        var position = (await Store.AppendAsync([new StreamAppend(_namespace, key, $"{key}#1")], CancellationToken.None))[0];
+
+        try
+        {
+            var state = await AppliedAsync(key, 1, within: SweepInterval * 20);
+            Assert.Equal([position.Seq], state.Seqs);
+        }
+        finally
+        {
+            StreamProbeGrain.FailuresByPayload[$"{poisoned}#1"] = 0;
+        }
+    }
+
+    private async Task<StreamProbeState> AppliedAsync(string key, int count, TimeSpan? within = null)
     {
         var grain = Grains.GetGrain<IStreamProbeGrain>(key);
         var state = StreamProbeState.Empty;
         await Eventually.HoldsAsync(
             async () => (state = await grain.GetState()).Seqs.Count >= count,
-            Patience,
+            within ?? Patience,
             () => $"stream-probe/{key} to have applied {count} events (applied: {string.Join(", ", state.Payloads)})");
         return state;
     }
@@ -169,6 +211,17 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     }
 
     private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    private static string KeyOutsidePartitionOf(string key, string name)
+    {
+        var candidate = Key(name);
+        while (Partitioning.PartitionOf(candidate) == Partitioning.PartitionOf(key))
+        {
+            candidate = Key(name);
+        }
+
+        return candidate;
+    }
 
     /// <summary>Another fresh key that hashes into the same partition as <paramref name="key"/>.</summary>
     private static string KeyInPartitionOf(string key, string name)
