@@ -155,6 +155,8 @@ public class PolicyFileLoaderTests
         { "ttl over 100 years", "max_ttl_days: 36501", "max_ttl_days: 36501", "profiles.p.max_ttl_days" },
         { "bad date", "effective_from: next tuesday", "effective_from: next tuesday", "profiles.p.effective_from" },
         { "date not a string", "effective_until: 20270101", "effective_until: 20270101", "profiles.p.effective_until" },
+        { "date without offset", "effective_from: \"2026-01-01T00:00:00\"", "effective_from", "profiles.p.effective_from" },
+        { "date only", "effective_until: \"2027-01-01\"", "effective_until", "profiles.p.effective_until" },
         { "no environments", "environments: []", "environments: []", "profiles.p.environments" },
         { "duplicate environment", "environments: [dev, dev]", "environments: [dev, dev]", "profiles.p.environments" },
         { "bad environment name", "environments:\n  - dev\n  - prod/eu", "- prod/eu", "profiles.p.environments[1]" },
