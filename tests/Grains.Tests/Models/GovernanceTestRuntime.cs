@@ -6,6 +6,7 @@ using Governance.Runtime.Hosting;
 using Governance.Runtime.Memory;
 using Governance.Runtime.Reminders;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Streams;
 using Governance.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,8 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
     /// <param name="reminderClockAhead">
     /// How far ahead of the grains' clock the reminder poller's clock runs, as on a node whose clock is skewed.
     /// </param>
-    public GovernanceTestRuntime(TimeSpan reminderClockAhead = default)
+    /// <param name="configureServices">Changes to the silo's services, applied last (for example another policy file).</param>
+    public GovernanceTestRuntime(TimeSpan reminderClockAhead = default, Action<IServiceCollection>? configureServices = null)
     {
         Clock = new ManualTimeProvider(TestModels.T0);
         var services = new ServiceCollection();
@@ -40,10 +42,12 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         }
 
         services.Configure<ReminderOptions>(options => options.PollInterval = TimeSpan.FromMilliseconds(10));
+        configureServices?.Invoke(services);
         _services = services.BuildServiceProvider();
         Grains = _services.GetRequiredService<IGrainFactory>();
         Store = _services.GetRequiredService<MemoryStore>();
         Directory = _services.GetRequiredService<IModelDirectory>();
+        Streams = _services.GetRequiredService<IStreamProducer>();
     }
 
     public ManualTimeProvider Clock { get; }
@@ -53,6 +57,9 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
     public MemoryStore Store { get; }
 
     public IModelDirectory Directory { get; }
+
+    /// <summary>Appends to the runtime's streams (delivered once <see cref="StartBackgroundServicesAsync"/> ran).</summary>
+    public IStreamProducer Streams { get; }
 
     public IModelGovernanceGrain Model(string modelId = TestModels.ModelId) => Grains.GetGrain<IModelGovernanceGrain>(modelId);
 

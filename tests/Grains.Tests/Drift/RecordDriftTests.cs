@@ -1,0 +1,376 @@
+using System.Text.Json;
+using Governance.Canonical;
+using Governance.Grains.Drift;
+using Governance.Grains.Ledger;
+using Governance.Grains.Models;
+using Governance.Grains.Policy;
+using Governance.Grains.Tests.Models;
+using Governance.Grains.Wire;
+using Governance.Runtime.Storage;
+using static Governance.Grains.Tests.Models.TestModels;
+
+namespace Governance.Grains.Tests.Drift;
+
+/// <summary>
+/// <see cref="ModelStateMachine.RecordDrift"/>: the latest drift, <c>drift_detected</c> and the
+/// auto-revoke by <c>system:drift-detector</c> (DESIGN §5.5, §5.7); and the same through the grain.
+/// </summary>
+[Trait("Category", "Unit")]
+public class RecordDriftTests
+{
+    private const string ObservedAt = "2026-01-02T03:20:00Z";
+    private static readonly DateTimeOffset DriftTime = SubmitTime.AddMinutes(10);
+    private static readonly PolicyProfile DefaultProfile = BuiltInPolicyCatalog.Default;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    public static TheoryData<string> LiveStates => ["pending", "quorum_reached", "deployed"];
+
+    [Theory]
+    [MemberData(nameof(LiveStates))]
+    public void Severe_drift_revokes_the_live_approval_as_the_drift_detector(string status)
+    {
+        var state = Live(status);
+        var result = Severe();
+
+        var transition = ModelStateMachine.RecordDrift(state, Record(result), DefaultProfile, DriftTime);
+
+        Assert.Equal([LedgerEvents.DriftDetected, LedgerEvents.ApprovalRevoked], EvidenceAssert.Names(transition.Events));
+        var detected = transition.Events[0];
+        EvidenceAssert.Event(detected, LedgerEvents.DriftDetected, SystemActors.DriftDetector, "event_id", "approval_id", "result");
+        Assert.Equal("drift-1", EvidenceAssert.Text(detected, "event_id"));
+        Assert.Equal(FirstApprovalId, EvidenceAssert.Text(detected, "approval_id"));
+        Assert.Equal(result.Severity, EvidenceAssert.Field(detected, "result")!["severity"]!.GetValue<double>());
+        Assert.Equal("consider_revoke", EvidenceAssert.Field(detected, "result")!["action"]!.GetValue<string>());
+
+        var severity = EcmaScriptNumber.Format(result.Severity);
+        var revoked = transition.Events[1];
+        EvidenceAssert.Event(revoked, LedgerEvents.ApprovalRevoked, SystemActors.DriftDetector, "approval_id", "reason");
+        Assert.Equal(FirstApprovalId, EvidenceAssert.Text(revoked, "approval_id"));
+        var reason = EvidenceAssert.Text(revoked, "reason")!;
+        Assert.Contains($"severity {severity}", reason, StringComparison.Ordinal);
+        Assert.Contains("threshold 0.8", reason, StringComparison.Ordinal);
+
+        var approval = transition.State.Approval!;
+        Assert.Equal(ApprovalStatus.Revoked, approval.Status);
+        Assert.Equal(new RevocationRecord(reason, SystemActors.DriftDetector, DriftTime), approval.Revocation);
+        Assert.Contains(ReminderChange.Remove(ModelStateMachine.ExpiryReminder), transition.Reminders);
+
+        var latest = transition.State.LatestDrift!;
+        Assert.Equal(("drift-1", 1L, ObservedAt), (latest.EventId, latest.Seq, latest.ObservedAt));
+        Assert.Same(result, latest.Result);
+        Assert.Equal(
+            new DriftAlert(ModelId, "drift-1", FirstApprovalId, "critical", "consider_revoke", result.Severity, true, reason),
+            latest.Alert);
+    }
+
+    [Fact]
+    public void Mild_drift_records_drift_detected_only()
+    {
+        var state = Deployed();
+        var result = ReadmeExample();
+
+        var transition = ModelStateMachine.RecordDrift(state, Record(result), DefaultProfile, DriftTime);
+
+        var detected = Assert.Single(transition.Events);
+        EvidenceAssert.Event(detected, LedgerEvents.DriftDetected, SystemActors.DriftDetector, "event_id", "approval_id", "result");
+        Assert.Empty(transition.Reminders);
+        Assert.Equal(state.Approval, transition.State.Approval);
+        var alert = transition.State.LatestDrift!.Alert!;
+        Assert.Equal(("medium", "investigate", false, FirstApprovalId), (alert.Severity, alert.Action, alert.Revoked, alert.ApprovalId));
+        Assert.Equal(0.552, alert.DriftSeverity, 3);
+    }
+
+    [Fact]
+    public void No_drift_writes_no_ledger_event_but_updates_the_latest_drift()
+    {
+        var state = Deployed();
+        var result = NoDrift();
+
+        var transition = ModelStateMachine.RecordDrift(state, Record(result, seq: 7, eventId: "quiet"), DefaultProfile, DriftTime);
+
+        Assert.Empty(transition.Events);
+        Assert.Empty(transition.Reminders);
+        Assert.Equal(state.Approval, transition.State.Approval);
+        var latest = transition.State.LatestDrift!;
+        Assert.Equal(("quiet", 7L), (latest.EventId, latest.Seq));
+        Assert.Same(result, latest.Result);
+        Assert.Null(latest.Alert);
+    }
+
+    [Fact]
+    public void A_replayed_seq_changes_nothing()
+    {
+        var recorded = Commit(ModelStateMachine.RecordDrift(Deployed(), Record(NoDrift(), seq: 5), DefaultProfile, DriftTime), DriftTime);
+
+        var same = ModelStateMachine.RecordDrift(recorded, Record(Severe(), seq: 5, eventId: "again"), DefaultProfile, DriftTime);
+        var older = ModelStateMachine.RecordDrift(recorded, Record(Severe(), seq: 4, eventId: "older"), DefaultProfile, DriftTime);
+        var newer = ModelStateMachine.RecordDrift(recorded, Record(Severe(), seq: 6, eventId: "newer"), DefaultProfile, DriftTime);
+
+        foreach (var replay in new[] { same, older })
+        {
+            Assert.Same(recorded, replay.State);
+            Assert.Empty(replay.Events);
+            Assert.Empty(replay.Reminders);
+        }
+
+        Assert.Equal(ApprovalStatus.Revoked, newer.State.Approval!.Status);
+        Assert.Equal("newer", newer.State.LatestDrift!.EventId);
+    }
+
+    [Fact]
+    public void A_replayed_severe_observation_does_not_revoke_or_record_twice()
+    {
+        var once = Commit(ModelStateMachine.RecordDrift(Deployed(), Record(Severe(), seq: 3), DefaultProfile, DriftTime), DriftTime);
+
+        var twice = ModelStateMachine.RecordDrift(once, Record(Severe(), seq: 3), DefaultProfile, DriftTime.AddSeconds(1));
+
+        Assert.Empty(twice.Events);
+        Assert.Same(once, twice.State);
+    }
+
+    [Fact]
+    public void A_profile_without_auto_revoke_records_severe_drift_without_revoking()
+    {
+        var profile = DefaultProfile with { AutoRevoke = false };
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(Severe()), profile, DriftTime);
+
+        Assert.Equal([LedgerEvents.DriftDetected], EvidenceAssert.Names(transition.Events));
+        Assert.Equal(ApprovalStatus.Deployed, transition.State.Approval!.Status);
+        Assert.False(transition.State.LatestDrift!.Alert!.Revoked);
+        Assert.Equal("critical", transition.State.LatestDrift.Alert.Severity);
+    }
+
+    [Fact]
+    public void A_lower_auto_revoke_severity_revokes_at_mild_drift()
+    {
+        var profile = DefaultProfile with { AutoRevokeSeverity = 0.5 };
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(ReadmeExample()), profile, DriftTime);
+
+        Assert.Equal([LedgerEvents.DriftDetected, LedgerEvents.ApprovalRevoked], EvidenceAssert.Names(transition.Events));
+        Assert.Contains("threshold 0.5", transition.State.Approval!.Revocation!.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.8, true)]
+    [InlineData(0.7999999, false)]
+    public void The_auto_revoke_threshold_is_inclusive(double severity, bool revokes)
+    {
+        var result = WithSeverity(severity);
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(result), DefaultProfile, DriftTime);
+
+        Assert.Equal(revokes, transition.State.Approval!.Status == ApprovalStatus.Revoked);
+    }
+
+    [Fact]
+    public void Severity_without_drift_does_not_revoke()
+    {
+        // Drifted is false (for instance held back by the confidence threshold): nothing is detected, nothing revoked.
+        var result = WithSeverity(0.95) with { Drifted = false };
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(result), DefaultProfile, DriftTime);
+
+        Assert.Empty(transition.Events);
+        Assert.Equal(ApprovalStatus.Deployed, transition.State.Approval!.Status);
+    }
+
+    [Fact]
+    public void Distribution_drift_revokes_only_where_the_profile_asks()
+    {
+        var result = DistributionOnly();
+        var asking = DefaultProfile with { RevokeOnDistributionDrift = true };
+
+        var underDefault = ModelStateMachine.RecordDrift(Deployed(), Record(result), DefaultProfile, DriftTime);
+        var underAsking = ModelStateMachine.RecordDrift(Deployed(), Record(result), asking, DriftTime);
+
+        Assert.Equal([LedgerEvents.DriftDetected], EvidenceAssert.Names(underDefault.Events));
+        Assert.Equal(ApprovalStatus.Deployed, underDefault.State.Approval!.Status);
+
+        Assert.Equal([LedgerEvents.DriftDetected, LedgerEvents.ApprovalRevoked], EvidenceAssert.Names(underAsking.Events));
+        var revocation = underAsking.State.Approval!.Revocation!;
+        Assert.Equal(SystemActors.DriftDetector, revocation.RevokedBy);
+        Assert.StartsWith("distribution drift (ks 0.5, psi 4.346303", revocation.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_profile_asking_for_distribution_revokes_does_not_revoke_without_distribution_drift()
+    {
+        var asking = DefaultProfile with { RevokeOnDistributionDrift = true };
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(ReadmeExample()), asking, DriftTime);
+
+        Assert.Equal([LedgerEvents.DriftDetected], EvidenceAssert.Names(transition.Events));
+        Assert.Equal(ApprovalStatus.Deployed, transition.State.Approval!.Status);
+    }
+
+    [Fact]
+    public void Without_an_approval_drift_is_recorded_and_nothing_revoked()
+    {
+        var transition = ModelStateMachine.RecordDrift(Trained(), Record(Severe()), DefaultProfile, DriftTime);
+
+        var detected = Assert.Single(transition.Events);
+        Assert.Equal(LedgerEvents.DriftDetected, detected.Name);
+        Assert.Null(EvidenceAssert.Text(detected, "approval_id"));
+        Assert.Null(transition.State.Approval);
+        Assert.False(transition.State.LatestDrift!.Alert!.Revoked);
+        Assert.Null(transition.State.LatestDrift.Alert.ApprovalId);
+    }
+
+    [Fact]
+    public void A_revoked_approval_is_not_revoked_again()
+    {
+        var revoked = Revoked();
+
+        var transition = ModelStateMachine.RecordDrift(revoked, Record(Severe()), DefaultProfile, DriftTime.AddHours(1));
+
+        Assert.Equal([LedgerEvents.DriftDetected], EvidenceAssert.Names(transition.Events));
+        Assert.Equal(FirstApprovalId, EvidenceAssert.Text(transition.Events[0], "approval_id"));
+        Assert.Equal(revoked.Approval!.Revocation, transition.State.Approval!.Revocation);
+        Assert.Equal(Revoker, transition.State.Approval.Revocation!.RevokedBy);
+    }
+
+    [Fact]
+    public void An_approval_past_its_expiry_expires_instead_of_being_revoked()
+    {
+        var afterExpiry = ExpiresAt.AddMinutes(1);
+
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(Severe()), DefaultProfile, afterExpiry);
+
+        Assert.Equal([LedgerEvents.ApprovalExpired, LedgerEvents.DriftDetected], EvidenceAssert.Names(transition.Events));
+        Assert.Equal(ApprovalStatus.Expired, transition.State.Approval!.Status);
+        Assert.Null(transition.State.Approval.Revocation);
+    }
+
+    [Fact]
+    public void An_unknown_profile_fails_closed_and_revokes_at_the_default_threshold()
+    {
+        var transition = ModelStateMachine.RecordDrift(Deployed(), Record(Severe()), profile: null, DriftTime);
+
+        Assert.Equal(ApprovalStatus.Revoked, transition.State.Approval!.Status);
+    }
+
+    [Fact]
+    public async Task The_grain_revokes_on_severe_drift_and_shows_it_on_the_model()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+
+        var view = await runtime.Model().RecordDrift(Record(Severe()));
+
+        Assert.True(view.Alert!.Revoked);
+        var model = await runtime.Model().GetModel();
+        Assert.Equal(ApprovalStatus.Revoked, model.Status);
+        Assert.Equal(SystemActors.DriftDetector, model.Approval!.Revocation!.RevokedBy);
+        Assert.Equal("drift-1", model.LatestDrift!.EventId);
+        var events = (await runtime.EvidenceAsync()).Select(e => e.GetProperty("event").GetString()!).ToArray();
+        Assert.Equal([LedgerEvents.DriftDetected, LedgerEvents.ApprovalRevoked], events[^2..]);
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+    }
+
+    [Fact]
+    public async Task The_grain_records_an_observation_without_drift_as_the_latest_drift()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        var ledgerBefore = (await runtime.EvidenceAsync()).Count;
+
+        var view = await runtime.Model().RecordDrift(Record(NoDrift(), seq: 1, eventId: "quiet-1"));
+
+        Assert.Equal("quiet-1", view.EventId);
+        Assert.Null(view.Alert);
+        Assert.Equal("quiet-1", (await runtime.Model().GetModel()).LatestDrift?.EventId);
+        Assert.Equal(ledgerBefore, (await runtime.EvidenceAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_grain_replaces_a_drifted_latest_drift_with_a_later_quiet_one()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.Model().RecordDrift(Record(ReadmeExample(), seq: 1, eventId: "loud-1"));
+
+        var view = await runtime.Model().RecordDrift(Record(NoDrift(), seq: 2, eventId: "quiet-2"));
+
+        Assert.Equal("quiet-2", view.EventId);
+        Assert.Equal("quiet-2", (await runtime.Model().GetModel()).LatestDrift?.EventId);
+    }
+
+    [Fact]
+    public async Task Observations_on_the_drift_stream_reach_the_model_in_order()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.StartBackgroundServicesAsync();
+        var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };
+
+        await AppendObservationAsync(runtime, "obs-quiet", baseline, new() { ["loss"] = 0.20, ["accuracy"] = 0.90 });
+        await AppendObservationAsync(runtime, "obs-severe", baseline, new() { ["loss"] = 0.40, ["accuracy"] = 0.18 });
+
+        var monitor = runtime.Grains.GetGrain<IDriftMonitorGrain>(ModelId);
+        DriftProgress? progress = null;
+        await WaitUntilAsync(
+            async () => (progress = await monitor.GetProgress()).Observations == 2,
+            () => $"drift-monitor/{ModelId} to have applied both observations (obs-quiet, obs-severe); last progress {progress}");
+        var model = await runtime.Model().GetModel();
+        Assert.Equal(ApprovalStatus.Revoked, model.Status);
+        Assert.Equal(SystemActors.DriftDetector, model.Approval!.Revocation!.RevokedBy);
+        Assert.Equal("obs-severe", model.LatestDrift!.EventId);
+    }
+
+    private static async Task AppendObservationAsync(
+        GovernanceTestRuntime runtime, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving)
+    {
+        var observation = new DriftObservation(1, eventId, ModelId, "monitor", ObservedAt, serving, training, null);
+        await runtime.Streams.AppendAsync(
+            DriftStreams.Namespace, ModelId, JsonSerializer.Serialize(observation, GovernanceJsonContext.Default.DriftObservation), CancellationToken.None);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> expected)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {Patience} waiting for {expected()}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static ModelState Live(string status) => status switch
+    {
+        "pending" => Submitted(),
+        "quorum_reached" => QuorumReached(),
+        "deployed" => Deployed(),
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    private static DriftRecord Record(DriftResult result, long seq = 1, string eventId = "drift-1") => new(eventId, seq, ObservedAt, result);
+
+    /// <summary>Severity 0.894736842…: consider_revoke, critical (see <see cref="DriftCalculatorTests"/>).</summary>
+    private static DriftResult Severe() =>
+        DriftCalculator.Compute(Metrics(0.20, 0.90), Metrics(0.40, 0.18), null, DriftThresholds.Default);
+
+    /// <summary>The README example: severity 0.552, investigate, medium.</summary>
+    private static DriftResult ReadmeExample() =>
+        DriftCalculator.Compute(Metrics(0.28, 0.94), Metrics(0.45, 0.80), null, DriftThresholds.Default);
+
+    private static DriftResult NoDrift() =>
+        DriftCalculator.Compute(Metrics(0.28, 0.94), Metrics(0.28, 0.94), null, DriftThresholds.Default);
+
+    /// <summary>Metrics unchanged; KS 0.5 and PSI 4.35 on a shifted feature.</summary>
+    private static DriftResult DistributionOnly() =>
+        DriftCalculator.Compute(
+            Metrics(0.28, 0.94), Metrics(0.28, 0.94),
+            new DistributionSample([.. Enumerable.Range(1, 10).Select(i => (double)i)], [.. Enumerable.Range(6, 10).Select(i => (double)i)]),
+            DriftThresholds.Default);
+
+    private static DriftResult WithSeverity(double severity) =>
+        new(true, severity, 1, DriftCalculator.ActionFor(severity), DriftCalculator.AlertSeverityFor(severity), new Dictionary<string, MetricDrift>(), null, null);
+
+    private static Dictionary<string, double> Metrics(double loss, double accuracy) => new(StringComparer.Ordinal)
+    {
+        ["loss"] = loss,
+        ["accuracy"] = accuracy,
+    };
+}

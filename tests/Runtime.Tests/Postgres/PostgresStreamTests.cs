@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Governance.Runtime.Hosting;
+using Governance.Runtime.Postgres;
+using Governance.Runtime.Streams;
+using Governance.Runtime.Tests.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Governance.Runtime.Tests.Postgres;
+
+/// <summary>
+/// Streams on PostgreSQL (DESIGN §4): committed, gap-free and ordered appends per partition under
+/// concurrency, LISTEN/NOTIFY waking the pump, and a silo restart in the middle of a stream.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class PostgresStreamTests(PostgresFixture fixture)
+{
+    private const string Consumer = "stream-probe";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Appends_are_committed_and_numbered_in_order_per_partition()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var store = new PostgresStreamStore(dataSource);
+        var streamNamespace = Namespace();
+        var a = $"a-{Guid.NewGuid():N}";
+        var b = KeyOutsidePartitionOf(a, "b");
+        var c = KeyInPartitionOf(a, "c");
+        var (pa, pb) = (Partitioning.PartitionOf(a), Partitioning.PartitionOf(b));
+
+        var firstBatch = await store.AppendAsync(
+            [Append(streamNamespace, a, "a1"), Append(streamNamespace, b, "b1"), Append(streamNamespace, a, "a2"), Append(streamNamespace, c, "c1"), Append(streamNamespace, b, "b2")],
+            CancellationToken.None);
+        var secondBatch = await store.AppendAsync([Append(streamNamespace, c, "c2"), Append(streamNamespace, a, "a3")], CancellationToken.None);
+
+        Assert.Equal(
+            [new StreamPosition(pa, 1), new StreamPosition(pb, 1), new StreamPosition(pa, 2), new StreamPosition(pa, 3), new StreamPosition(pb, 2)],
+            firstBatch);
+        Assert.Equal([new StreamPosition(pa, 4), new StreamPosition(pa, 5)], secondBatch);
+
+        // Read through another data source (other connections): what was acknowledged is committed.
+        await using var reader = NpgsqlDataSource.Create(dataSource.ConnectionString);
+        var readStore = new PostgresStreamStore(reader);
+        var partitionA = await readStore.ReadAsync(streamNamespace, pa, 0, 100, CancellationToken.None);
+        var partitionB = await readStore.ReadAsync(streamNamespace, pb, 0, 100, CancellationToken.None);
+        Assert.Equal([(a, 1L, "a1"), (a, 2L, "a2"), (c, 3L, "c1"), (c, 4L, "c2"), (a, 5L, "a3")], partitionA.Select(e => (e.Key, e.Seq, e.Payload)));
+        Assert.Equal([(b, 1L, "b1"), (b, 2L, "b2")], partitionB.Select(e => (e.Key, e.Seq, e.Payload)));
+        Assert.All(partitionA.Concat(partitionB), e => Assert.Equal(streamNamespace, e.Namespace));
+        Assert.Equal([4L, 5L], (await readStore.ReadAsync(streamNamespace, pa, 3, 100, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Equal([1L, 2L], (await readStore.ReadAsync(streamNamespace, pa, 0, 2, CancellationToken.None)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Checkpoints_mark_pending_partitions_and_never_move_back()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var store = new PostgresStreamStore(dataSource);
+        var streamNamespace = Namespace();
+        var a = $"a-{Guid.NewGuid():N}";
+        var b = KeyOutsidePartitionOf(a, "b");
+        var (pa, pb) = (Partitioning.PartitionOf(a), Partitioning.PartitionOf(b));
+        await store.AppendAsync([Append(streamNamespace, a, "a1"), Append(streamNamespace, a, "a2"), Append(streamNamespace, b, "b1")], CancellationToken.None);
+
+        var before = await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None);
+        await store.SaveCheckpointAsync(Consumer, streamNamespace, pa, 2, CancellationToken.None);
+        await store.SaveCheckpointAsync(Consumer, streamNamespace, pa, 1, CancellationToken.None);
+        var after = await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None);
+
+        Assert.Equal(new[] { pa, pb }.Order(), before.Order());
+        Assert.Equal([pb], after);
+        Assert.Equal(2, await store.GetCheckpointAsync(Consumer, streamNamespace, pa, CancellationToken.None));
+        Assert.Equal(0, await store.GetCheckpointAsync(Consumer, streamNamespace, pb, CancellationToken.None));
+        Assert.Equal(new[] { pa, pb }.Order(), (await store.GetPendingPartitionsAsync("another-consumer", streamNamespace, [pa, pb], CancellationToken.None)).Order());
+        var elsewhere = Enumerable.Range(0, 3).First(p => p != pa && p != pb);
+        Assert.Empty(await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [elsewhere], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_get_unique_gap_free_seqs_per_partition()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var store = new PostgresStreamStore(dataSource);
+        var streamNamespace = Namespace();
+        var first = $"k0-{Guid.NewGuid():N}";
+        string[] keys = [first, KeyInPartitionOf(first, "k1"), KeyOutsidePartitionOf(first, "k2"), $"k3-{Guid.NewGuid():N}", $"k4-{Guid.NewGuid():N}"];
+        const int writers = 16;
+        const int appendsPerWriter = 25;
+        var acknowledged = new ConcurrentBag<(string Payload, StreamPosition Position)>();
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < appendsPerWriter; i++)
+            {
+                // Mostly single appends, every fifth a batch over all keys: batches and singles interleave.
+                var batch = i % 5 == 4
+                    ? keys.Select(k => Append(streamNamespace, k, $"{k}|w{writer}|{i}")).ToList()
+                    : [Append(streamNamespace, keys[(writer + i) % keys.Length], $"{keys[(writer + i) % keys.Length]}|w{writer}|{i}")];
+                var positions = await store.AppendAsync(batch, CancellationToken.None);
+                foreach (var (append, position) in batch.Zip(positions))
+                {
+                    acknowledged.Add((append.Payload, position));
+                }
+            }
+        })));
+
+        Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.Position).Distinct().Count());
+        foreach (var partition in keys.Select(Partitioning.PartitionOf).Distinct())
+        {
+            var events = await store.ReadAsync(streamNamespace, partition, 0, 10_000, CancellationToken.None);
+            var expected = acknowledged.Where(a => a.Position.Partition == partition).ToList();
+            Assert.Equal(Enumerable.Range(1, expected.Count).Select(i => (long)i), events.Select(e => e.Seq));
+            Assert.Equal(
+                expected.OrderBy(a => a.Position.Seq).Select(a => (a.Position.Seq, a.Payload)),
+                events.Select(e => (e.Seq, e.Payload)));
+            Assert.All(events, e => Assert.StartsWith(e.Key + "|", e.Payload, StringComparison.Ordinal));
+
+            // One writer's appends to one key follow each other, so their seqs increase.
+            foreach (var sequence in events.GroupBy(e => e.Payload.Split('|')[0] + "|" + e.Payload.Split('|')[1]))
+            {
+                var order = sequence.Select(e => int.Parse(e.Payload.Split('|')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(order.Order(), order);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_notification_wakes_the_pump_long_before_its_sweep()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var streamNamespace = Namespace();
+        var applicationName = $"stream-notify-{Guid.NewGuid():N}"[..40];
+        var key = $"notified-{Guid.NewGuid():N}";
+        using var host = await StartSiloAsync(dataSource, streamNamespace, applicationName, sweepInterval: TimeSpan.FromSeconds(30));
+        await ListenerIsListeningAsync(applicationName);
+
+        // Appended by another writer (as another silo would), so this silo's appender cannot wake its pump:
+        // only the notification can, since the next sweep is 30 seconds away.
+        var position = (await new PostgresStreamStore(dataSource).AppendAsync([Append(streamNamespace, key, "ping")], CancellationToken.None))[0];
+        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
+        await Eventually.HoldsAsync(
+            async () => (await grain.GetState()).Seqs.Count == 1,
+            TimeSpan.FromSeconds(2),
+            () => $"stream-probe/{key} to have applied seq {position.Seq} of {streamNamespace} within 2 s of the append (sweep interval 30 s)");
+
+        Assert.Equal([position.Seq], (await grain.GetState()).Seqs);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_stream_survives_a_silo_restart_mid_stream_with_every_event_applied_exactly_once()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var streamNamespace = Namespace();
+        var key = $"restart-{Guid.NewGuid():N}";
+        const int count = 30;
+        StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(100);
+        var payloads = Enumerable.Range(1, count).Select(i => $"{key}#{i:D2}").ToArray();
+
+        // One transaction before the silo starts: the pump reads all of them as one batch, so the
+        // checkpoint is not saved before the batch is done and the next silo redelivers from the start.
+        var positions = await new PostgresStreamStore(dataSource).AppendAsync(
+            [.. payloads.Select(p => Append(streamNamespace, key, p))], CancellationToken.None);
+
+        using (var first = await StartSiloAsync(dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromSeconds(5)))
+        {
+            StreamProbeState? seen = null;
+            await Eventually.HoldsAsync(
+                async () => ((seen = await ReadStateAsync(dataSource, key))?.Seqs.Count ?? 0) >= 5,
+                Patience,
+                () => $"stream-probe/{key} to have applied 5 of {count} events in the first silo (applied {seen?.Seqs.Count ?? 0})");
+            await first.StopAsync();
+        }
+
+        var appliedByFirst = (await ReadStateAsync(dataSource, key))!.Seqs.Count;
+        var deliveriesByFirst = StreamProbeGrain.DeliveriesByKey[key];
+        Assert.InRange(appliedByFirst, 5, count - 1);
+
+        using var second = await StartSiloAsync(dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromSeconds(5));
+        StreamProbeState? final = null;
+        await Eventually.HoldsAsync(
+            async () => ((final = await ReadStateAsync(dataSource, key))?.Seqs.Count ?? 0) >= count,
+            Patience,
+            () => $"stream-probe/{key} to have applied all {count} events after the restart (applied {final?.Seqs.Count ?? 0})");
+        await CheckpointReachesAsync(dataSource, streamNamespace, Partitioning.PartitionOf(key), positions[^1].Seq);
+        await second.StopAsync();
+
+        final = await ReadStateAsync(dataSource, key);
+        Assert.Equal(positions.Select(p => p.Seq), final!.Seqs);
+        Assert.Equal(payloads, final.Payloads);
+        Assert.True(
+            StreamProbeGrain.DeliveriesByKey[key] - deliveriesByFirst >= count,
+            $"the second silo should have redelivered from the last checkpoint (seq 0): {StreamProbeGrain.DeliveriesByKey[key] - deliveriesByFirst} deliveries");
+    }
+
+    private static async Task<IHost> StartSiloAsync(
+        NpgsqlDataSource schema, string streamNamespace, string? applicationName, TimeSpan sweepInterval)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        var connection = new NpgsqlConnectionStringBuilder(schema.ConnectionString);
+        if (applicationName is not null)
+        {
+            connection.ApplicationName = applicationName;
+        }
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
+        builder.Services.AddGrainRuntime()
+            .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
+            .AddStreamSubscription<IStreamProbeGrain>(streamNamespace)
+            .UsePostgresStorage(connection.ConnectionString, migrate: false);
+        builder.Services.Configure<StreamOptions>(options =>
+        {
+            options.SweepInterval = sweepInterval;
+            options.RetryDelay = TimeSpan.FromMilliseconds(100);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Waits until the silo's listener connection has run its LISTEN (seen in pg_stat_activity).</summary>
+    private async Task ListenerIsListeningAsync(string applicationName)
+    {
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var command = fixture.Admin.CreateCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND query LIKE '%LISTEN " +
+                    PostgresStreamStore.NotificationChannel + "%'");
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = applicationName });
+                return (long)(await command.ExecuteScalarAsync())! == 1;
+            },
+            Patience,
+            () => $"the stream listener of silo {applicationName} to be listening on {PostgresStreamStore.NotificationChannel}");
+    }
+
+    private static async Task CheckpointReachesAsync(NpgsqlDataSource dataSource, string streamNamespace, int partition, long seq)
+    {
+        var store = new PostgresStreamStore(dataSource);
+        var checkpoint = 0L;
+        await Eventually.HoldsAsync(
+            async () => (checkpoint = await store.GetCheckpointAsync(Consumer, streamNamespace, partition, CancellationToken.None)) >= seq,
+            Patience,
+            () => $"the {Consumer} checkpoint of {streamNamespace}/{partition} to reach {seq} (it is {checkpoint})");
+        Assert.Equal(seq, checkpoint);
+    }
+
+    private static async Task<StreamProbeState?> ReadStateAsync(NpgsqlDataSource dataSource, string key)
+    {
+        await using var command = dataSource.CreateCommand("SELECT state::text FROM grain_state WHERE grain_type = 'stream-probe' AND grain_key = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        return await command.ExecuteScalarAsync() is string json
+            ? JsonSerializer.Deserialize(json, StreamProbeJsonContext.Default.StreamProbeState)
+            : null;
+    }
+
+    private static StreamAppend Append(string streamNamespace, string key, string payload) => new(streamNamespace, key, payload);
+
+    private static string Namespace() => $"probe-{Guid.NewGuid():N}";
+
+    private static string KeyInPartitionOf(string key, string name)
+    {
+        var partition = Partitioning.PartitionOf(key);
+        for (var i = 0; ; i++)
+        {
+            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
+            if (Partitioning.PartitionOf(candidate) == partition)
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static string KeyOutsidePartitionOf(string key, string name)
+    {
+        var partition = Partitioning.PartitionOf(key);
+        for (var i = 0; ; i++)
+        {
+            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
+            if (Partitioning.PartitionOf(candidate) != partition)
+            {
+                return candidate;
+            }
+        }
+    }
+}

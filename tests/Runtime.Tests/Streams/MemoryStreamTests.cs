@@ -1,0 +1,239 @@
+using Governance.Runtime.Hosting;
+using Governance.Runtime.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Runtime.Tests.Streams;
+
+/// <summary>
+/// Streams on the memory runtime with its hosted services running (the appender and the pump):
+/// per-key order, many partitions, redelivery after a failing subscriber, and the checkpoint.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class MemoryStreamTests : IAsyncLifetime
+{
+    private const string Consumer = "stream-probe";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly string _namespace = $"probe-{Guid.NewGuid():N}";
+    private IHost _host = null!;
+
+    private IStreamProducer Producer => _host.Services.GetRequiredService<IStreamProducer>();
+
+    private IStreamStore Store => _host.Services.GetRequiredService<IStreamStore>();
+
+    private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public async Task InitializeAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrainRuntime()
+            .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
+            .AddStreamSubscription<IStreamProbeGrain>(_namespace)
+            .UseMemoryStorage();
+        builder.Services.Configure<StreamOptions>(options =>
+        {
+            options.RetryDelay = TimeSpan.FromMilliseconds(50);
+            options.SweepInterval = SweepInterval;
+        });
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    [Fact]
+    public async Task Events_of_one_key_arrive_in_the_order_they_were_appended()
+    {
+        var key = Key("ordered");
+        var payloads = Enumerable.Range(1, 40).Select(i => $"{key}#{i:D2}").ToArray();
+        var positions = new List<StreamPosition>();
+        foreach (var payload in payloads)
+        {
+            positions.Add(await Producer.AppendAsync(_namespace, key, payload, CancellationToken.None));
+        }
+
+        var state = await AppliedAsync(key, payloads.Length);
+
+        Assert.Equal(payloads, state.Payloads);
+        Assert.Equal(positions.Select(p => p.Seq), state.Seqs);
+        Assert.Equal(Enumerable.Range(1, payloads.Length).Select(i => (long)i), state.Seqs);
+        Assert.All(positions, p => Assert.Equal(Partitioning.PartitionOf(key), p.Partition));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_of_one_key_are_applied_in_seq_order()
+    {
+        var key = Key("concurrent");
+        var payloads = Enumerable.Range(1, 60).Select(i => $"{key}#{i:D2}").ToArray();
+
+        var positions = await Task.WhenAll(payloads.Select(p => Producer.AppendAsync(_namespace, key, p, CancellationToken.None)));
+
+        var state = await AppliedAsync(key, payloads.Length);
+        Assert.Equal(positions.Select(p => p.Seq).Order(), state.Seqs);
+        var payloadBySeq = positions.Zip(payloads).ToDictionary(p => p.First.Seq, p => p.Second);
+        Assert.Equal(state.Seqs.Select(seq => payloadBySeq[seq]), state.Payloads);
+    }
+
+    [Fact]
+    public async Task Events_of_many_keys_across_partitions_all_arrive()
+    {
+        var keys = Enumerable.Range(1, 200).Select(i => Key($"many-{i:D3}")).ToArray();
+        const int perKey = 3;
+
+        await Task.WhenAll(keys.Select(async key =>
+        {
+            for (var i = 1; i <= perKey; i++)
+            {
+                await Producer.AppendAsync(_namespace, key, $"{key}#{i}", CancellationToken.None);
+            }
+        }));
+
+        Assert.True(keys.Select(Partitioning.PartitionOf).Distinct().Count() > 150, "the keys should spread over many partitions");
+        foreach (var key in keys)
+        {
+            var state = await AppliedAsync(key, perKey);
+            Assert.Equal(Enumerable.Range(1, perKey).Select(i => $"{key}#{i}"), state.Payloads);
+            Assert.Equal(state.Seqs.Order(), state.Seqs);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_whose_subscriber_throws_is_redelivered_before_the_later_events_of_its_key()
+    {
+        var key = Key("flaky");
+        var neighbour = KeyInPartitionOf(key, "flaky-neighbour");
+        StreamProbeGrain.FailuresByPayload[$"{key}#2"] = 2;
+
+        foreach (var (streamKey, payload) in new[] { (key, "1"), (key, "2"), (neighbour, "1"), (key, "3"), (neighbour, "2"), (key, "4") })
+        {
+            await Producer.AppendAsync(_namespace, streamKey, $"{streamKey}#{payload}", CancellationToken.None);
+        }
+
+        var state = await AppliedAsync(key, 4);
+        var neighbourState = await AppliedAsync(neighbour, 2);
+        Assert.Equal([$"{key}#1", $"{key}#2", $"{key}#3", $"{key}#4"], state.Payloads);
+        Assert.Equal([$"{neighbour}#1", $"{neighbour}#2"], neighbourState.Payloads);
+        Assert.Equal(0, StreamProbeGrain.FailuresByPayload[$"{key}#2"]);
+        Assert.True(StreamProbeGrain.DeliveriesByKey[key] >= 6, $"stream-probe/{key} should have had #2 delivered three times");
+    }
+
+    [Fact]
+    public async Task The_checkpoint_advances_past_applied_events_and_stops_before_a_failing_one()
+    {
+        var key = Key("checkpointed");
+        var partition = Partitioning.PartitionOf(key);
+        var first = await Producer.AppendAsync(_namespace, key, $"{key}#1", CancellationToken.None);
+        var second = await Producer.AppendAsync(_namespace, key, $"{key}#2", CancellationToken.None);
+
+        await CheckpointReachesAsync(partition, second.Seq);
+
+        StreamProbeGrain.FailuresByPayload[$"{key}#3"] = int.MaxValue;
+        var failing = await Producer.AppendAsync(_namespace, key, $"{key}#3", CancellationToken.None);
+        var after = await Producer.AppendAsync(_namespace, key, $"{key}#4", CancellationToken.None);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(StreamProbeGrain.DeliveriesByKey.GetValueOrDefault(key) >= 5),
+            Patience,
+            () => $"stream-probe/{key} to have been handed #3 at least three times");
+
+        Assert.Equal(failing.Seq - 1, await Store.GetCheckpointAsync(Consumer, _namespace, partition, CancellationToken.None));
+        Assert.Equal([first.Seq, second.Seq], (await Grains.GetGrain<IStreamProbeGrain>(key).GetState()).Seqs);
+
+        StreamProbeGrain.FailuresByPayload[$"{key}#3"] = 0;
+        await CheckpointReachesAsync(partition, after.Seq);
+        Assert.Equal([first.Seq, second.Seq, failing.Seq, after.Seq], (await AppliedAsync(key, 4)).Seqs);
+        Assert.Empty(await Store.GetPendingPartitionsAsync(Consumer, _namespace, [partition], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_event_no_notification_announced_is_found_by_the_sweep()
+    {
+        var key = Key("unannounced");
+
+        // Straight into the store, as a missed notification would leave it: only the sweep can find it.
+        var position = (await Store.AppendAsync([new StreamAppend(_namespace, key, $"{key}#1")], CancellationToken.None))[0];
+
+        var state = await AppliedAsync(key, 1, within: SweepInterval * 20);
+        Assert.Equal([position.Seq], state.Seqs);
+    }
+
+    [Fact]
+    public async Task The_sweep_still_finds_unannounced_events_while_another_partition_keeps_failing()
+    {
+        var poisoned = Key("poisoned");
+        var key = KeyOutsidePartitionOf(poisoned, "unannounced");
+        StreamProbeGrain.FailuresByPayload[$"{poisoned}#1"] = int.MaxValue;
+        await Producer.AppendAsync(_namespace, poisoned, $"{poisoned}#1", CancellationToken.None);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(StreamProbeGrain.DeliveriesByKey.GetValueOrDefault(poisoned) >= 2),
+            Patience,
+            () => $"stream-probe/{poisoned} to have failed on its event at least twice");
+
+        var position = (await Store.AppendAsync([new StreamAppend(_namespace, key, $"{key}#1")], CancellationToken.None))[0];
+
+        try
+        {
+            var state = await AppliedAsync(key, 1, within: SweepInterval * 20);
+            Assert.Equal([position.Seq], state.Seqs);
+        }
+        finally
+        {
+            StreamProbeGrain.FailuresByPayload[$"{poisoned}#1"] = 0;
+        }
+    }
+
+    private async Task<StreamProbeState> AppliedAsync(string key, int count, TimeSpan? within = null)
+    {
+        var grain = Grains.GetGrain<IStreamProbeGrain>(key);
+        var state = StreamProbeState.Empty;
+        await Eventually.HoldsAsync(
+            async () => (state = await grain.GetState()).Seqs.Count >= count,
+            within ?? Patience,
+            () => $"stream-probe/{key} to have applied {count} events (applied: {string.Join(", ", state.Payloads)})");
+        return state;
+    }
+
+    private async Task CheckpointReachesAsync(int partition, long seq)
+    {
+        var checkpoint = 0L;
+        await Eventually.HoldsAsync(
+            async () => (checkpoint = await Store.GetCheckpointAsync(Consumer, _namespace, partition, CancellationToken.None)) >= seq,
+            Patience,
+            () => $"the {Consumer} checkpoint of {_namespace}/{partition} to reach {seq} (it is {checkpoint})");
+        Assert.Equal(seq, checkpoint);
+    }
+
+    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    private static string KeyOutsidePartitionOf(string key, string name)
+    {
+        var candidate = Key(name);
+        while (Partitioning.PartitionOf(candidate) == Partitioning.PartitionOf(key))
+        {
+            candidate = Key(name);
+        }
+
+        return candidate;
+    }
+
+    /// <summary>Another fresh key that hashes into the same partition as <paramref name="key"/>.</summary>
+    private static string KeyInPartitionOf(string key, string name)
+    {
+        var partition = Partitioning.PartitionOf(key);
+        for (var i = 0; ; i++)
+        {
+            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
+            if (Partitioning.PartitionOf(candidate) == partition)
+            {
+                return candidate;
+            }
+        }
+    }
+}

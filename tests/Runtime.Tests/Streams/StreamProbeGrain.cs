@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization.Metadata;
+using Governance.Runtime.Streams;
+
+namespace Governance.Runtime.Tests.Streams;
+
+/// <summary>
+/// Applies each stream event once: an event at or below the last applied seq is a redelivery and is
+/// skipped, as at-least-once delivery requires of a subscriber. Behaviour per key (a delay per event,
+/// failures on given payloads) is set through the static dictionaries, so tests running at once do
+/// not disturb each other as long as they use keys of their own.
+/// </summary>
+[GrainType("stream-probe")]
+public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrain, IStreamSubscriber
+{
+    /// <summary>How long the grain of a key works on each new event before applying it.</summary>
+    public static ConcurrentDictionary<string, TimeSpan> DelayByKey { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many more deliveries of the event with this payload throw.</summary>
+    public static ConcurrentDictionary<string, int> FailuresByPayload { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every delivery per key, redeliveries and failed ones included.</summary>
+    public static ConcurrentDictionary<string, int> DeliveriesByKey { get; } = new(StringComparer.Ordinal);
+
+    protected override JsonTypeInfo<StreamProbeState> StateTypeInfo => StreamProbeJsonContext.Default.StreamProbeState;
+
+    protected override StreamProbeState CreateEmptyState() => StreamProbeState.Empty;
+
+    public Task<StreamProbeState> GetState() => Task.FromResult(State);
+
+    public async Task OnStreamEvent(StreamEvent streamEvent)
+    {
+        DeliveriesByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        if (streamEvent.Seq <= State.LastSeq)
+        {
+            return;
+        }
+
+        if (DelayByKey.TryGetValue(GrainKey, out var delay))
+        {
+            await Task.Delay(delay);
+        }
+
+        if (FailuresByPayload.TryGetValue(streamEvent.Payload, out var remaining) && remaining > 0
+            && FailuresByPayload.TryUpdate(streamEvent.Payload, remaining - 1, remaining))
+        {
+            throw new InvalidOperationException($"stream-probe/{GrainKey} fails on '{streamEvent.Payload}' on purpose.");
+        }
+
+        await WriteStateAsync(
+            new StreamProbeState(streamEvent.Seq, [.. State.Seqs, streamEvent.Seq], [.. State.Payloads, streamEvent.Payload]), [], []);
+    }
+}
