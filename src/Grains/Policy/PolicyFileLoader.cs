@@ -14,7 +14,7 @@ namespace Governance.Grains.Policy;
 /// what a schema cannot (TTL and bound order, <c>extends</c> that may only narrow), and names the
 /// file, line and field of the first problem in a <see cref="PolicyFileException"/>.
 /// </summary>
-public static class PolicyFileLoader
+public static partial class PolicyFileLoader
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromJsonAsync(ReadResource("policy-profiles.schema.json")).GetAwaiter().GetResult());
@@ -91,6 +91,14 @@ public static class PolicyFileLoader
                 {
                     throw new PolicyFileException(fileName, document.LineOf(path), $"{path}.{required}", "is required (the profile does not extend another)");
                 }
+            }
+        }
+
+        foreach (var field in new[] { "effective_from", "effective_until" })
+        {
+            if (node[field] is { } instant && !Rfc3339Instant().IsMatch(instant.GetValue<string>()))
+            {
+                throw new PolicyFileException(fileName, document.LineOf($"{path}.{field}"), $"{path}.{field}", "must be an RFC 3339 time with an offset, e.g. 2026-01-01T00:00:00Z");
             }
         }
 
@@ -223,10 +231,14 @@ public static class PolicyFileLoader
             Fail("required_card_fields", $"drops card field '{dropped}' that '{parent.Name}' requires");
         }
 
-        if ((parent.EffectiveFrom is { } parentFrom && !(profile.EffectiveFrom >= parentFrom))
-            || (parent.EffectiveUntil is { } parentUntil && !(profile.EffectiveUntil <= parentUntil)))
+        if (parent.EffectiveFrom is { } parentFrom && !(profile.EffectiveFrom >= parentFrom))
         {
-            Fail("effective_from", $"is in effect outside the window of '{parent.Name}'");
+            Fail("effective_from", $"starts before the window of '{parent.Name}'");
+        }
+
+        if (parent.EffectiveUntil is { } parentUntil && !(profile.EffectiveUntil <= parentUntil))
+        {
+            Fail("effective_until", $"ends after the window of '{parent.Name}'");
         }
 
         if (parent.AutoRevoke && !profile.AutoRevoke)
@@ -247,7 +259,7 @@ public static class PolicyFileLoader
         var (child, mother) = (profile.DriftOrDefault, parent.DriftOrDefault);
         if (child.MaxLossIncrease > mother.MaxLossIncrease || child.MinAccuracyRatio < mother.MinAccuracyRatio
             || child.KsThreshold > mother.KsThreshold || child.PsiThreshold > mother.PsiThreshold
-            || child.ConfidenceThreshold > mother.ConfidenceThreshold)
+            || child.ConfidenceThreshold > mother.ConfidenceThreshold || child.MinSamples > mother.MinSamples)
         {
             Fail("drift", $"loosens a drift threshold of '{parent.Name}'");
         }
@@ -258,6 +270,9 @@ public static class PolicyFileLoader
         errors.SelectMany(error => error is NJsonSchema.Validation.ChildSchemaValidationError child && child.Errors.Values.Any(e => e.Count > 0)
             ? Innermost(child.Errors.Values.SelectMany(e => e))
             : [error]);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339Instant();
 
     private static string Describe(string kind) =>
         string.Concat(kind.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
@@ -292,15 +307,38 @@ public static class PolicyFileLoader
             {
                 throw new PolicyFileException(fileName, (int)exception.Start.Line, "", $"is not valid YAML: {exception.Message}", exception);
             }
+            catch (InvalidOperationException exception)
+            {
+                // YamlDotNet reports some unterminated constructs (an unclosed [ or {) this way, without a position.
+                var lastLine = yamlText.TrimEnd().Split('\n').Length;
+                throw new PolicyFileException(fileName, lastLine, "", "is not valid YAML: a bracket or quote is not closed before the end of the file", exception);
+            }
 
             if (stream.Documents.Count != 1)
             {
-                throw new PolicyFileException(fileName, 1, "", "must hold exactly one YAML document");
+                var line = stream.Documents.Count > 1 ? DocumentStartLine(yamlText, 2) : 1;
+                throw new PolicyFileException(fileName, line, "", "must hold exactly one YAML document");
             }
 
             var document = new YamlDocumentAsJson();
             document.Write(stream.Documents[0].RootNode, "");
             return document;
+        }
+
+        /// <summary>The line of the <paramref name="ordinal"/>-th <c>---</c> marker (or document) of the text.</summary>
+        private static int DocumentStartLine(string yamlText, int ordinal)
+        {
+            var lines = yamlText.Split('\n');
+            var seen = 0;
+            for (var index = 0; index < lines.Length; index++)
+            {
+                if (lines[index].TrimEnd().StartsWith("---", StringComparison.Ordinal) && ++seen == ordinal)
+                {
+                    return index + 1;
+                }
+            }
+
+            return 1;
         }
 
         public int YamlLineOfJsonLine(int jsonLine) =>
@@ -326,7 +364,11 @@ public static class PolicyFileLoader
                         _json.Append(firstProperty ? "" : ",");
                         NewLine((int)key.Start.Line);
                         _json.Append(CanonicalJson.Serialize(JsonValue.Create(name))).Append(':');
-                        Write(value, path.Length == 0 ? name : $"{path}.{name}");
+                        var childPath = path.Length == 0 ? name : $"{path}.{name}";
+                        Write(value, childPath);
+
+                        // A field is where its key stands, also when its value starts below it.
+                        _lineOfPath[childPath] = (int)key.Start.Line;
                         firstProperty = false;
                     }
 

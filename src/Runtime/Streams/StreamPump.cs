@@ -32,12 +32,14 @@ internal sealed class StreamPump(
         var retryAt = new Dictionary<int, long>();
         var pending = new HashSet<int>();
         var sweepDue = true;
+        var lastSweep = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (sweepDue)
                 {
+                    lastSweep = time.GetTimestamp();
                     var owned = ownership.OwnedPartitions;
                     pending.UnionWith(await store.GetPendingPartitionsAsync(subscription.GrainTypeName, subscription.Namespace, owned, stoppingToken));
                     sweepDue = false;
@@ -61,7 +63,10 @@ internal sealed class StreamPump(
                     }
                 }
 
-                sweepDue = await WaitForWorkAsync(signals, pending, retryAt.Count > 0 || pending.Count > 0, settings, stoppingToken);
+                var sweepRequested = await WaitForWorkAsync(signals, pending, retryAt.Count > 0 || pending.Count > 0, settings, stoppingToken);
+
+                // A partition that keeps failing must not starve the sweep of the others.
+                sweepDue = sweepRequested || time.GetElapsedTime(lastSweep) >= settings.SweepInterval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
