@@ -9,7 +9,7 @@
 #
 # Environment (defaults in brackets):
 #   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080]  BENCH_DURATION [15s]  BENCH_WARMUP [5s]
-#   BENCH_CONNECTIONS [64]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
+#   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
 set -euo pipefail
@@ -22,6 +22,7 @@ silo_port="${BENCH_SILO_PORT:-18080}"
 duration="${BENCH_DURATION:-15s}"
 warmup="${BENCH_WARMUP:-5s}"
 connections="${BENCH_CONNECTIONS:-64}"
+low_connections="${BENCH_LOW_CONNECTIONS:-4}"
 verify_models="${BENCH_VERIFY_MODELS:-1000}"
 batch_size="${BENCH_BATCH_SIZE:-100}"
 pgbench_seconds="${BENCH_PGBENCH_SECONDS:-20}"
@@ -127,6 +128,7 @@ as_postgres "$pg_bindir/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -
     "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_dir -c shared_buffers=256MB -c max_connections=200" \
     >/dev/null || { cat "$pg_dir/postgres.log" >&2; exit 1; }
 pg_started=1
+postmaster_pid="$(head -n 1 "$pg_dir/data/postmaster.pid")"
 pg() { "$pg_bindir/$1" -h 127.0.0.1 -p "$pg_port" -U postgres "${@:2}"; }
 pg createdb pgbench
 pg createdb governance
@@ -163,8 +165,15 @@ run_wrk() {
         verify) path="/v1/models" ;;
         batch) path="/v1/verify" ;;
     esac
+    cpu_sample "$name-cpu-before"
     WRK_REPORT="$results/$name.json" wrk -t2 -c"$connections" -d"$length" --latency -H "$registry_header" \
         -s bench/wrk/governance.lua "$silo_url$path" -- "$@" | tee "$results/$name.wrk.txt"
+    cpu_sample "$name-cpu-after"
+}
+
+# cpu_sample NAME: CPU used so far by the running silo and by PostgreSQL, into $results/NAME.json.
+cpu_sample() {
+    driver cpu ${silo_pid:+--silo-pid "$silo_pid"} --postmaster-pid "$postmaster_pid" --out "$results/$1.json" >/dev/null
 }
 
 # --- (a) verify vs /health/live, memory provider ----------------------------------------------------
@@ -182,19 +191,25 @@ run_wrk warmup-batch "$warmup" batch "$work/models.txt" "$batch_size" >/dev/null
 run_wrk live "$duration" live
 run_wrk verify "$duration" verify "$work/models.txt"
 run_wrk batch "$duration" batch "$work/models.txt" "$batch_size"
+# Diagnostic: the same verify at few connections, where latency is service time rather than queueing.
+connections="$low_connections" run_wrk verify-low "$duration" verify "$work/models.txt"
 stop_silo
 
 # --- (b) committed transitions vs pgbench ---------------------------------------------------------
 log "(b) pgbench -N -c 8 -j 2 -T $pgbench_seconds (scale 10)"
 pg pgbench -i -s 10 -q pgbench >"$results/pgbench-init.txt" 2>&1
+cpu_sample pgbench-cpu-before
 pg pgbench -N -c 8 -j 2 -T "$pgbench_seconds" pgbench | tee "$results/pgbench.txt"
+cpu_sample pgbench-cpu-after
 tps="$(awk '/^tps = / { value = $3 } END { print value }' "$results/pgbench.txt")"
-[[ -n $tps ]] || { log "no TPS in the pgbench output"; exit 1; }
-printf '{"tps": %s}\n' "$tps" >"$results/pgbench.json"
+processed="$(awk '/^number of transactions actually processed:/ { print $6 }' "$results/pgbench.txt")"
+[[ -n $tps && -n $processed ]] || { log "no TPS in the pgbench output"; exit 1; }
+printf '{"tps": %s, "transactions": %s}\n' "$tps" "$processed" >"$results/pgbench.json"
 
 log "(b) signature, signature, deploy on PostgreSQL: $write_models models, $write_workers workers"
 start_silo "$work/silo-postgres.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
-driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" --out "$results/transitions.json"
+driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" \
+    --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/transitions.json"
 stop_silo
 
 # --- (d) start to ready ---------------------------------------------------------------------------
@@ -214,9 +229,9 @@ driver memory --models "$memory_models" --out "$results/memory.json"
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (modified)')"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
-    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs"
 } >"$results/environment.txt"
 mkdir -p bench/results
 rm -rf bench/results/raw
 cp -r "$results" bench/results/raw
-driver report --dir "$results" --out bench/results/latest.md --batch-size "$batch_size"
+driver report --dir "$results" --out bench/results/latest.md --batch-size "$batch_size" --low-connections "$low_connections"

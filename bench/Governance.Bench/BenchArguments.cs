@@ -40,6 +40,8 @@ public sealed class BenchArguments
             ? int.Parse(list[^1], NumberStyles.Integer, CultureInfo.InvariantCulture)
             : fallback;
 
+    public int? OptionalInt(string name) => _values.ContainsKey(name) ? Int(name, 0) : null;
+
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var list) ? list : [];
 
     public Uri Url() => new(Required("url").TrimEnd('/') + "/");

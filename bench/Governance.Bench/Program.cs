@@ -16,6 +16,7 @@ try
         "transitions" => await TransitionsCommand.RunAsync(arguments),
         "memory" => await MemoryCommand.RunAsync(arguments),
         "startup" => await StartupCommand.RunAsync(arguments),
+        "cpu" => CpuCommand.Run(arguments),
         "report" => ReportCommand.Run(arguments),
         _ => Usage(),
     };
@@ -32,12 +33,14 @@ static int Usage()
         usage: Governance.Bench <command> [--option value ...]
           setup-verify --url U --models N --workers W --ids FILE
               create N deployed models through the API; write "id weights_hash" lines for wrk
-          transitions  --url U --models N --workers W --warmup N --out FILE
+          transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
           memory       --models N --out FILE
               managed bytes per warm activation, in process
           startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L --out FILE
               time from process start to GET /health/ready = 200
+          cpu          [--silo-pid P] [--postmaster-pid P] --out FILE
+              CPU used so far by the silo and by PostgreSQL (sampled around wrk and pgbench)
           report       --dir DIR --out FILE [--batch-size N]
               the results table from the JSON files in DIR
         """);

@@ -26,10 +26,18 @@ public static class ReportCommand
             Met(Ratio(Number(verify, "rps"), liveRps), r => r >= 0.50));
         table.Add("a", "verify latency p50 / p99", Latency(verify), Latency(live), null, "p99 ≤ 5 ms", null,
             Met(Number(verify, "latency_p99_us"), us => us <= 5000));
+        var low = ResultFile.Read(directory, "verify-low");
+        table.Add("a", $"diagnostic: verify at {arguments.Text("low-connections", "4")} connections, RPS and p50 / p99",
+            $"{Rps(low)}, {Latency(low)}", "", null, "—", low);
         var decisionsPerSecond = Number(batch, "rps") * batchSize;
         table.Add("a", $"POST /v1/verify, {batchSize} items: decisions/s", Format(decisionsPerSecond, "N0") + " decisions/s",
             Rps(live), Ratio(decisionsPerSecond, liveRps), "—", batch);
         table.Add("a", $"POST /v1/verify latency p50 / p99 (per request)", Latency(batch), Latency(live), null, "—", null);
+        var liveCpu = SiloCpuPerRequestUs(directory, "live", live);
+        var verifyCpu = SiloCpuPerRequestUs(directory, "verify", verify);
+        table.Add("a", "silo CPU per request: verify / batch of 100",
+            $"{Format(verifyCpu, "F0")} / {Format(SiloCpuPerRequestUs(directory, "batch", batch), "F0")} µs", $"live: {Format(liveCpu, "F0")} µs",
+            Ratio(verifyCpu, liveCpu), "—", null);
 
         var pgbench = ResultFile.Read(directory, "pgbench");
         var transitions = ResultFile.Read(directory, "transitions");
@@ -45,12 +53,20 @@ public static class ReportCommand
                 $"{Format(Number(transitions, key + "_p50_ms"), "F2")} / {Format(Number(transitions, key + "_p99_ms"), "F2")} ms", "", null, "—", null);
         }
 
+        var pgbenchCpu = Delta(directory, "pgbench", "postgres_cpu_ms") / Number(pgbench, "transactions");
+        table.Add("b", "CPU per transition: silo / postgres / driver",
+            $"{Format(Number(transitions, "silo_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "postgres_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "driver_cpu_ms_per_transition"), "F2")} ms; {Format(Number(transitions, "cpu_cores_busy"), "F2")} cores busy",
+            $"postgres per pgbench txn: {Format(pgbenchCpu, "F2")} ms", null, "—", null);
+
         var memory = ResultFile.Read(directory, "memory");
         table.Add("c", $"managed bytes per warm activation ({Text(memory, "models")} models)",
             Format(Number(memory, "bytes_per_activation"), "N0") + " B", "", null, "≤ 2,048 B", null,
             Met(Number(memory, "bytes_per_activation"), b => b <= 2048));
         table.Add("c", "allocated per warm in-process GetGrain + Verify (no HTTP)",
             $"{Format(Number(memory, "warm_verify_allocated_bytes"), "N0")} B, {Format(Number(memory, "warm_verify_ns"), "N0")} ns", "", null, "—", null);
+        table.Add("c", "… of which GetGrain alone / Verify on a held reference",
+            $"{Format(Number(memory, "get_grain_allocated_bytes"), "N0")} B, {Format(Number(memory, "get_grain_ns"), "N0")} ns / {Format(Number(memory, "verify_call_allocated_bytes"), "N0")} B, {Format(Number(memory, "verify_call_ns"), "N0")} ns",
+            "", null, "—", null);
 
         foreach (var provider in new[] { "memory", "postgres" })
         {
@@ -83,6 +99,14 @@ public static class ReportCommand
 
     private static double Number(JsonObject? figures, string name) =>
         figures?[name] is JsonValue value && value.TryGetValue<double>(out var number) ? number : double.NaN;
+
+    /// <summary>The silo's CPU over a wrk run divided by the requests it served, in microseconds.</summary>
+    private static double SiloCpuPerRequestUs(string directory, string name, JsonObject? wrk) =>
+        Delta(directory, name, "silo_cpu_ms") * 1000 / Number(wrk, "requests");
+
+    /// <summary>A CPU counter's growth between the NAME-cpu-before and NAME-cpu-after samples.</summary>
+    private static double Delta(string directory, string name, string counter) =>
+        Number(ResultFile.Read(directory, name + "-cpu-after"), counter) - Number(ResultFile.Read(directory, name + "-cpu-before"), counter);
 
     private static string Text(JsonObject? figures, string name) => figures?[name]?.ToJsonString() ?? "?";
 

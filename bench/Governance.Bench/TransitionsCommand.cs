@@ -20,6 +20,8 @@ public static class TransitionsCommand
         var workers = arguments.Int("workers", 16);
         var warmupCount = arguments.Int("warmup", 100);
         var output = arguments.Required("out");
+        var siloPid = arguments.OptionalInt("silo-pid");
+        var postmasterPid = arguments.OptionalInt("postmaster-pid");
         using var gateway = new GatewayClient(arguments.Url(), workers);
         var scenario = new GovernanceScenario(gateway);
         var cancellationToken = CancellationToken.None;
@@ -31,9 +33,11 @@ public static class TransitionsCommand
         Console.WriteLine($"transitions: {warmupCount + count} models prepared in {preparation.Elapsed.TotalSeconds:F1} s");
 
         await RunWorkersAsync(scenario, warmup, workers, cancellationToken);
+        var cpuAtStart = CpuSampler.Take(siloPid, postmasterPid);
         var window = Stopwatch.StartNew();
         var recorders = await RunWorkersAsync(scenario, timed, workers, cancellationToken);
         var seconds = window.Elapsed.TotalSeconds;
+        var cpu = CpuSampler.Take(siloPid, postmasterPid) - cpuAtStart;
 
         var first = LatencyRecorder.Merge(recorders.Select(r => r.First));
         var second = LatencyRecorder.Merge(recorders.Select(r => r.Second));
@@ -57,6 +61,10 @@ public static class TransitionsCommand
             ["quorum_p99_ms"] = Math.Round(second.PercentileMs(99), 2),
             ["deploy_p50_ms"] = Math.Round(deploy.PercentileMs(50), 2),
             ["deploy_p99_ms"] = Math.Round(deploy.PercentileMs(99), 2),
+            ["silo_cpu_ms_per_transition"] = Math.Round(cpu.Silo.TotalMilliseconds / transitions, 3),
+            ["postgres_cpu_ms_per_transition"] = Math.Round(cpu.Postgres.TotalMilliseconds / transitions, 3),
+            ["driver_cpu_ms_per_transition"] = Math.Round(cpu.Driver.TotalMilliseconds / transitions, 3),
+            ["cpu_cores_busy"] = Math.Round((cpu.Silo + cpu.Postgres + cpu.Driver).TotalSeconds / seconds, 2),
         });
         return 0;
     }
