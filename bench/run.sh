@@ -12,6 +12,9 @@
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
+#   BENCH_PHASES ["a b c d"]  which measurements to run
+#   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
+#   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +33,8 @@ write_models="${BENCH_WRITE_MODELS:-3000}"
 write_workers="${BENCH_WRITE_WORKERS:-16}"
 memory_models="${BENCH_MEMORY_MODELS:-100000}"
 startup_runs="${BENCH_STARTUP_RUNS:-5}"
+phases="${BENCH_PHASES:-a b c d}"
+output="${BENCH_OUTPUT:-bench/results/latest.md}"
 
 silo_url="http://127.0.0.1:$silo_port"
 registry_header='Authorization: Bearer dev-registry-token'
@@ -77,7 +82,13 @@ stop_silo() {
 }
 
 cleanup() {
+    local status=$?
     stop_silo
+    # A failed run keeps what it gathered (silo logs included) beside the table for a post-mortem.
+    if [[ $status -ne 0 && -n $work && -d $work/results ]]; then
+        rm -rf "${output%.md}-raw" && mkdir -p "$(dirname "$output")" && cp -r "$work/results" "${output%.md}-raw" \
+            && log "run failed (exit $status); logs and partial results in ${output%.md}-raw"
+    fi
     if [[ $pg_started -eq 1 ]]; then
         (cd "$pg_dir" && runuser -u postgres -- "$pg_bindir/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1) \
             || log "could not stop PostgreSQL in $pg_dir"
@@ -132,14 +143,16 @@ postmaster_pid="$(head -n 1 "$pg_dir/data/postmaster.pid")"
 pg() { "$pg_bindir/$1" -h 127.0.0.1 -p "$pg_port" -U postgres "${@:2}"; }
 pg createdb pgbench
 pg createdb governance
-pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=governance"
+pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=governance${BENCH_PG_CONNECTION_OPTIONS:+;$BENCH_PG_CONNECTION_OPTIONS}"
 
 # --- silo -----------------------------------------------------------------------------------------
 # start_silo LOG [KEY=VALUE ...]: the published silo, Development environment, on $silo_url.
 start_silo() {
     local silo_log="$1"
     shift
-    env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "$@" "$silo_exe" >"$silo_log" 2>&1 &
+    # From its own directory, as deploy/Dockerfile runs it (WORKDIR /app): the content root is the
+    # working directory, and only there does the silo find its appsettings.json (log levels).
+    (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "$@" "$silo_exe") >"$silo_log" 2>&1 &
     silo_pid=$!
     local attempt
     for ((attempt = 0; attempt < 600; attempt++)); do
@@ -177,61 +190,98 @@ cpu_sample() {
 }
 
 # --- (a) verify vs /health/live, memory provider ----------------------------------------------------
-log "(a) verify vs /health/live: $verify_models deployed models, memory provider"
-start_silo "$work/silo-memory.log"
-driver setup-verify --url "$silo_url" --models "$verify_models" --workers 16 --ids "$work/models.txt"
-first_model="$(head -n 1 "$work/models.txt")"
-curl -fsS -H "$registry_header" \
-    "$silo_url/v1/models/${first_model% *}/verify?environment=production&scope=eu&weights_hash=${first_model#* }" \
-    | grep -q '"allowed":true' || { log "verify does not allow the deployed model"; exit 1; }
+phase_a() {
+    log "(a) verify vs /health/live: $verify_models deployed models, memory provider"
+    start_silo "$results/silo-memory.log"
+    driver setup-verify --url "$silo_url" --models "$verify_models" --workers 16 --ids "$work/models.txt"
+    local first_model
+    first_model="$(head -n 1 "$work/models.txt")"
+    curl -fsS -H "$registry_header" \
+        "$silo_url/v1/models/${first_model% *}/verify?environment=production&scope=eu&weights_hash=${first_model#* }" \
+        | grep -q '"allowed":true' || { log "verify does not allow the deployed model"; exit 1; }
 
-run_wrk warmup-live "$warmup" live >/dev/null
-run_wrk warmup-verify "$warmup" verify "$work/models.txt" >/dev/null
-run_wrk warmup-batch "$warmup" batch "$work/models.txt" "$batch_size" >/dev/null
-run_wrk live "$duration" live
-run_wrk verify "$duration" verify "$work/models.txt"
-run_wrk batch "$duration" batch "$work/models.txt" "$batch_size"
-# Diagnostic: the same verify at few connections, where latency is service time rather than queueing.
-connections="$low_connections" run_wrk verify-low "$duration" verify "$work/models.txt"
-stop_silo
+    run_wrk warmup-live "$warmup" live >/dev/null
+    run_wrk warmup-verify "$warmup" verify "$work/models.txt" >/dev/null
+    run_wrk warmup-batch "$warmup" batch "$work/models.txt" "$batch_size" >/dev/null
+    run_wrk live "$duration" live
+    run_wrk verify "$duration" verify "$work/models.txt"
+    run_wrk batch "$duration" batch "$work/models.txt" "$batch_size"
+    # The baseline once more: how far the machine drifted while verify ran.
+    run_wrk live-after "$duration" live
+    # Diagnostics: live and verify at few connections, where latency is service time, not queueing.
+    connections="$low_connections" run_wrk live-low "$duration" live
+    connections="$low_connections" run_wrk verify-low "$duration" verify "$work/models.txt"
+    stop_silo
+}
 
 # --- (b) committed transitions vs pgbench ---------------------------------------------------------
-log "(b) pgbench -N -c 8 -j 2 -T $pgbench_seconds (scale 10)"
-pg pgbench -i -s 10 -q pgbench >"$results/pgbench-init.txt" 2>&1
-cpu_sample pgbench-cpu-before
-pg pgbench -N -c 8 -j 2 -T "$pgbench_seconds" pgbench | tee "$results/pgbench.txt"
-cpu_sample pgbench-cpu-after
-tps="$(awk '/^tps = / { value = $3 } END { print value }' "$results/pgbench.txt")"
-processed="$(awk '/^number of transactions actually processed:/ { print $6 }' "$results/pgbench.txt")"
-[[ -n $tps && -n $processed ]] || { log "no TPS in the pgbench output"; exit 1; }
-printf '{"tps": %s, "transactions": %s}\n' "$tps" "$processed" >"$results/pgbench.json"
+# run_pgbench NAME: pgbench -N into $results/NAME.json ({tps, transactions}) with CPU samples around it.
+run_pgbench() {
+    local name="$1" tps processed
+    cpu_sample "$name-cpu-before"
+    pg pgbench -N -c 8 -j 2 -T "$pgbench_seconds" pgbench | tee "$results/$name.txt"
+    cpu_sample "$name-cpu-after"
+    tps="$(awk '/^tps = / { value = $3 } END { print value }' "$results/$name.txt")"
+    processed="$(awk '/^number of transactions actually processed:/ { print $6 }' "$results/$name.txt")"
+    [[ -n $tps && -n $processed ]] || { log "no TPS in the pgbench output"; exit 1; }
+    printf '{"tps": %s, "transactions": %s}\n' "$tps" "$processed" >"$results/$name.json"
+}
 
-log "(b) signature, signature, deploy on PostgreSQL: $write_models models, $write_workers workers"
-start_silo "$work/silo-postgres.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
-driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" \
-    --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/transitions.json"
-stop_silo
+phase_b() {
+    log "(b) pgbench -N -c 8 -j 2 -T $pgbench_seconds (scale 10)"
+    pg pgbench -i -s 10 -q pgbench >"$results/pgbench-init.txt" 2>&1
+    run_pgbench pgbench
+
+    log "(b) signature, signature, deploy on PostgreSQL: $write_models models, $write_workers workers"
+    start_silo "$results/silo-postgres.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
+    driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" \
+        --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/transitions.json"
+    stop_silo
+
+    # The baseline once more: how far the machine drifted during the measurement.
+    log "(b) pgbench again, as a drift check"
+    run_pgbench pgbench-after
+
+    # Diagnostic: the same transitions on the grains in process, without HTTP or PostgreSQL.
+    driver transitions-inproc --models 2000 --out "$results/transitions-inproc.json"
+}
 
 # --- (d) start to ready ---------------------------------------------------------------------------
-log "(d) silo start to /health/ready, $startup_runs runs each (PostgreSQL migrations already applied)"
-driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label memory \
-    --env ASPNETCORE_ENVIRONMENT=Development --out "$results/startup-memory.json"
-driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label postgres \
-    --env ASPNETCORE_ENVIRONMENT=Development --env Governance__Storage__Provider=postgres \
-    --env ConnectionStrings__Governance="$pg_connection" --out "$results/startup-postgres.json"
+phase_d() {
+    log "(d) silo start to /health/ready, $startup_runs runs each"
+    # One untimed start on PostgreSQL applies the migrations (a no-op when (b) already did).
+    start_silo "$results/silo-migrate.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
+    stop_silo
+    driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label memory \
+        --env ASPNETCORE_ENVIRONMENT=Development --out "$results/startup-memory.json"
+    driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label postgres \
+        --env ASPNETCORE_ENVIRONMENT=Development --env Governance__Storage__Provider=postgres \
+        --env ConnectionStrings__Governance="$pg_connection" --out "$results/startup-postgres.json"
+}
 
 # --- (c) memory per warm activation, in process ---------------------------------------------------
-log "(c) managed memory per warm activation, $memory_models models, in process"
-driver memory --models "$memory_models" --out "$results/memory.json"
+phase_c() {
+    log "(c) managed memory per warm activation, $memory_models models, in process"
+    driver memory --models "$memory_models" --out "$results/memory.json"
+}
+
+# Order: the servers' phases first, the CPU-heavy in-process one last.
+for phase in a b d c; do
+    if [[ " $phases " == *" $phase "* ]]; then
+        "phase_$phase"
+    fi
+done
 
 # --- report ---------------------------------------------------------------------------------------
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (modified)')"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+    echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
     echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs"
 } >"$results/environment.txt"
-mkdir -p bench/results
-rm -rf bench/results/raw
-cp -r "$results" bench/results/raw
-driver report --dir "$results" --out bench/results/latest.md --batch-size "$batch_size" --low-connections "$low_connections"
+raw="${output%.md}-raw"
+mkdir -p "$(dirname "$output")"
+rm -rf "$raw"
+cp -r "$results" "$raw"
+driver report --dir "$results" --out "$output" --batch-size "$batch_size" --low-connections "$low_connections"

@@ -3,10 +3,8 @@ using System.Text.Json.Nodes;
 using Governance.Grains;
 using Governance.Grains.Wire;
 using Governance.Runtime;
-using Governance.Runtime.Hosting;
 using Governance.Runtime.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Governance.Bench;
 
@@ -29,7 +27,7 @@ public static class MemoryCommand
         var store = new MemoryStore();
 
         var creation = Stopwatch.StartNew();
-        await using (var first = BuildRuntime(store))
+        await using (var first = InProcessRuntime.Build(store))
         {
             var grains = first.GetRequiredService<IGrainFactory>();
             await CreateAsync(grains, WarmupModel);
@@ -38,7 +36,7 @@ public static class MemoryCommand
 
         Console.WriteLine($"memory: {count} models created in {creation.Elapsed.TotalSeconds:F1} s");
 
-        await using var second = BuildRuntime(store);
+        await using var second = InProcessRuntime.Build(store);
         var factory = second.GetRequiredService<IGrainFactory>();
         await VerifyAsync(factory, WarmupModel);
         var before = SettledHeapBytes();
@@ -98,16 +96,6 @@ public static class MemoryCommand
         var nanoseconds = stopwatch.Elapsed.TotalNanoseconds / count;
         var bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)count;
         return (Math.Round(bytes, 1), Math.Round(nanoseconds, 0));
-    }
-
-    private static ServiceProvider BuildRuntime(MemoryStore store)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddGrainRuntime().AddGovernanceGrains();
-        services.RemoveAll<MemoryStore>();
-        services.AddSingleton(store);
-        return services.BuildServiceProvider();
     }
 
     /// <summary>A fresh string per call, so each activation holds its own key as it would from a request.</summary>

@@ -14,6 +14,7 @@ try
     {
         "setup-verify" => await VerifySetupCommand.RunAsync(arguments),
         "transitions" => await TransitionsCommand.RunAsync(arguments),
+        "transitions-inproc" => await InProcessTransitionsCommand.RunAsync(arguments),
         "memory" => await MemoryCommand.RunAsync(arguments),
         "startup" => await StartupCommand.RunAsync(arguments),
         "cpu" => CpuCommand.Run(arguments),
@@ -26,6 +27,11 @@ catch (BenchException exception)
     Console.Error.WriteLine($"bench: {exception.Message}");
     return 1;
 }
+catch (Exception exception)
+{
+    Console.Error.WriteLine($"bench: {args[0]} failed: {exception}");
+    return 1;
+}
 
 static int Usage()
 {
@@ -35,6 +41,8 @@ static int Usage()
               create N deployed models through the API; write "id weights_hash" lines for wrk
           transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
+          transitions-inproc --models N --out FILE
+              the same transitions on the grains in process, memory storage: the domain's own cost
           memory       --models N --out FILE
               managed bytes per warm activation, in process
           startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L --out FILE

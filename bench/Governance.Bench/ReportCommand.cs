@@ -26,9 +26,15 @@ public static class ReportCommand
             Met(Ratio(Number(verify, "rps"), liveRps), r => r >= 0.50));
         table.Add("a", "verify latency p50 / p99", Latency(verify), Latency(live), null, "p99 ≤ 5 ms", null,
             Met(Number(verify, "latency_p99_us"), us => us <= 5000));
-        var low = ResultFile.Read(directory, "verify-low");
-        table.Add("a", $"diagnostic: verify at {arguments.Text("low-connections", "4")} connections, RPS and p50 / p99",
-            $"{Rps(low)}, {Latency(low)}", "", null, "—", low);
+        var liveAfter = ResultFile.Read(directory, "live-after");
+        table.Add("a", "drift check: /health/live again after verify and batch", Rps(liveAfter), Rps(live),
+            Ratio(Number(liveAfter, "rps"), liveRps), "—", liveAfter);
+        var lowConnections = arguments.Text("low-connections", "4");
+        var liveLow = ResultFile.Read(directory, "live-low");
+        var verifyLow = ResultFile.Read(directory, "verify-low");
+        table.Add("a", $"diagnostic at {lowConnections} connections: verify RPS, p50 / p99",
+            $"{Rps(verifyLow)}, {Latency(verifyLow)}", $"live: {Rps(liveLow)}, {Latency(liveLow)}",
+            Ratio(Number(verifyLow, "rps"), Number(liveLow, "rps")), "—", verifyLow);
         var decisionsPerSecond = Number(batch, "rps") * batchSize;
         table.Add("a", $"POST /v1/verify, {batchSize} items: decisions/s", Format(decisionsPerSecond, "N0") + " decisions/s",
             Rps(live), Ratio(decisionsPerSecond, liveRps), "—", batch);
@@ -53,10 +59,18 @@ public static class ReportCommand
                 $"{Format(Number(transitions, key + "_p50_ms"), "F2")} / {Format(Number(transitions, key + "_p99_ms"), "F2")} ms", "", null, "—", null);
         }
 
+        var after = ResultFile.Read(directory, "pgbench-after");
+        table.Add("b", "drift check: pgbench again after the transitions", Format(Number(after, "tps"), "N0") + " TPS",
+            Format(tps, "N0") + " TPS", Ratio(Number(after, "tps"), tps), "—", null);
         var pgbenchCpu = Delta(directory, "pgbench", "postgres_cpu_ms") / Number(pgbench, "transactions");
         table.Add("b", "CPU per transition: silo / postgres / driver",
             $"{Format(Number(transitions, "silo_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "postgres_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "driver_cpu_ms_per_transition"), "F2")} ms; {Format(Number(transitions, "cpu_cores_busy"), "F2")} cores busy",
             $"postgres per pgbench txn: {Format(pgbenchCpu, "F2")} ms", null, "—", null);
+
+        var inProcess = ResultFile.Read(directory, "transitions-inproc");
+        table.Add("b", "diagnostic: the same transitions in process, memory storage, no HTTP",
+            $"{Format(Number(inProcess, "cpu_us_per_transition"), "N0")} µs CPU, {Format(Number(inProcess, "allocated_bytes_per_transition"), "N0")} B allocated per transition",
+            "", null, "—", null);
 
         var memory = ResultFile.Read(directory, "memory");
         table.Add("c", $"managed bytes per warm activation ({Text(memory, "models")} models)",

@@ -45,6 +45,8 @@ public static class StartupCommand
     {
         var start = new ProcessStartInfo(silo)
         {
+            // The content root is the working directory: the silo's appsettings.json is found only there.
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(silo)),
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
