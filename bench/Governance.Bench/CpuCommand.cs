@@ -13,8 +13,10 @@ public static class CpuCommand
         var sample = CpuSampler.Take(arguments.OptionalInt("silo-pid"), arguments.OptionalInt("postmaster-pid"));
         ResultFile.Write(arguments.Required("out"), new JsonObject
         {
-            ["silo_cpu_ms"] = sample.Silo.TotalMilliseconds,
-            ["postgres_cpu_ms"] = sample.Postgres.TotalMilliseconds,
+            ["silo_cpu_ms"] = sample.Silo.Total.TotalMilliseconds,
+            ["silo_system_cpu_ms"] = sample.Silo.System.TotalMilliseconds,
+            ["postgres_cpu_ms"] = sample.Postgres.Total.TotalMilliseconds,
+            ["postgres_system_cpu_ms"] = sample.Postgres.System.TotalMilliseconds,
         });
         return 0;
     }

@@ -41,9 +41,10 @@ public static class ReportCommand
         table.Add("a", $"POST /v1/verify latency p50 / p99 (per request)", Latency(batch), Latency(live), null, "—", null);
         var liveCpu = SiloCpuPerRequestUs(directory, "live", live);
         var verifyCpu = SiloCpuPerRequestUs(directory, "verify", verify);
-        table.Add("a", "silo CPU per request: verify / batch of 100",
-            $"{Format(verifyCpu, "F0")} / {Format(SiloCpuPerRequestUs(directory, "batch", batch), "F0")} µs", $"live: {Format(liveCpu, "F0")} µs",
-            Ratio(verifyCpu, liveCpu), "—", null);
+        var verifySystemShare = Delta(directory, "verify", "silo_system_cpu_ms") / Delta(directory, "verify", "silo_cpu_ms");
+        table.Add("a", "silo CPU per request: verify (kernel share) / batch of 100",
+            $"{Format(verifyCpu, "F0")} µs ({Percent(verifySystemShare)}) / {Format(SiloCpuPerRequestUs(directory, "batch", batch), "F0")} µs",
+            $"live: {Format(liveCpu, "F0")} µs", Ratio(verifyCpu, liveCpu), "—", null);
 
         var pgbench = ResultFile.Read(directory, "pgbench");
         var transitions = ResultFile.Read(directory, "transitions");
@@ -63,9 +64,12 @@ public static class ReportCommand
         table.Add("b", "drift check: pgbench again after the transitions", Format(Number(after, "tps"), "N0") + " TPS",
             Format(tps, "N0") + " TPS", Ratio(Number(after, "tps"), tps), "—", null);
         var pgbenchCpu = Delta(directory, "pgbench", "postgres_cpu_ms") / Number(pgbench, "transactions");
-        table.Add("b", "CPU per transition: silo / postgres / driver",
-            $"{Format(Number(transitions, "silo_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "postgres_cpu_ms_per_transition"), "F2")} / {Format(Number(transitions, "driver_cpu_ms_per_transition"), "F2")} ms; {Format(Number(transitions, "cpu_cores_busy"), "F2")} cores busy",
-            $"postgres per pgbench txn: {Format(pgbenchCpu, "F2")} ms", null, "—", null);
+        var pgbenchSystemShare = Delta(directory, "pgbench", "postgres_system_cpu_ms") / Delta(directory, "pgbench", "postgres_cpu_ms");
+        table.Add("b", "CPU per transition: silo / postgres / driver (kernel share)",
+            $"{Format(Number(transitions, "silo_cpu_ms_per_transition"), "F2")} ({Percent(Number(transitions, "silo_system_share"))}) / "
+                + $"{Format(Number(transitions, "postgres_cpu_ms_per_transition"), "F2")} ({Percent(Number(transitions, "postgres_system_share"))}) / "
+                + $"{Format(Number(transitions, "driver_cpu_ms_per_transition"), "F2")} ms; {Format(Number(transitions, "cpu_cores_busy"), "F2")} cores busy",
+            $"postgres per pgbench txn: {Format(pgbenchCpu, "F2")} ms ({Percent(pgbenchSystemShare)})", null, "—", null);
 
         var inProcess = ResultFile.Read(directory, "transitions-inproc");
         table.Add("b", "diagnostic: the same transitions in process, memory storage, no HTTP",
@@ -132,6 +136,8 @@ public static class ReportCommand
 
     private static string Format(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "not measured";
+
+    private static string Percent(double share) => double.IsFinite(share) ? share.ToString("P0", CultureInfo.InvariantCulture) + " kernel" : "?";
 
     private static string Rps(JsonObject? wrk) => Format(Number(wrk, "rps"), "N0") + " req/s";
 

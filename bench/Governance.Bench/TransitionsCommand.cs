@@ -61,10 +61,12 @@ public static class TransitionsCommand
             ["quorum_p99_ms"] = Math.Round(second.PercentileMs(99), 2),
             ["deploy_p50_ms"] = Math.Round(deploy.PercentileMs(50), 2),
             ["deploy_p99_ms"] = Math.Round(deploy.PercentileMs(99), 2),
-            ["silo_cpu_ms_per_transition"] = Math.Round(cpu.Silo.TotalMilliseconds / transitions, 3),
-            ["postgres_cpu_ms_per_transition"] = Math.Round(cpu.Postgres.TotalMilliseconds / transitions, 3),
-            ["driver_cpu_ms_per_transition"] = Math.Round(cpu.Driver.TotalMilliseconds / transitions, 3),
-            ["cpu_cores_busy"] = Math.Round((cpu.Silo + cpu.Postgres + cpu.Driver).TotalSeconds / seconds, 2),
+            ["silo_cpu_ms_per_transition"] = Math.Round(cpu.Silo.Total.TotalMilliseconds / transitions, 3),
+            ["silo_system_share"] = Math.Round(cpu.Silo.System / cpu.Silo.Total, 2),
+            ["postgres_cpu_ms_per_transition"] = Math.Round(cpu.Postgres.Total.TotalMilliseconds / transitions, 3),
+            ["postgres_system_share"] = Math.Round(cpu.Postgres.System / cpu.Postgres.Total, 2),
+            ["driver_cpu_ms_per_transition"] = Math.Round(cpu.Driver.Total.TotalMilliseconds / transitions, 3),
+            ["cpu_cores_busy"] = Math.Round((cpu.Silo + cpu.Postgres + cpu.Driver).Total.TotalSeconds / seconds, 2),
         });
         return 0;
     }
