@@ -20,7 +20,7 @@ public sealed class ResultTable
             measure,
             errors > 0 ? $"{result} ({errors} errors)" : result,
             baseline,
-            ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "",
+            ratio is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "",
             target,
             met switch { true => "met", false => "**missed**", null => "" },
         ]);
