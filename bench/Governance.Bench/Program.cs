@@ -1,0 +1,56 @@
+using Governance.Bench;
+
+// The benchmark driver of bench/run.sh. Each subcommand measures one thing and writes its figures
+// as a JSON object (--out); `report` turns those files into the results table.
+if (args.Length == 0)
+{
+    return Usage();
+}
+
+var arguments = BenchArguments.Parse(args.Skip(1));
+try
+{
+    return args[0] switch
+    {
+        "setup-verify" => await VerifySetupCommand.RunAsync(arguments),
+        "transitions" => await TransitionsCommand.RunAsync(arguments),
+        "transitions-inproc" => await InProcessTransitionsCommand.RunAsync(arguments),
+        "memory" => await MemoryCommand.RunAsync(arguments),
+        "startup" => await StartupCommand.RunAsync(arguments),
+        "cpu" => CpuCommand.Run(arguments),
+        "report" => ReportCommand.Run(arguments),
+        _ => Usage(),
+    };
+}
+catch (BenchException exception)
+{
+    Console.Error.WriteLine($"bench: {exception.Message}");
+    return 1;
+}
+catch (Exception exception)
+{
+    Console.Error.WriteLine($"bench: {args[0]} failed: {exception}");
+    return 1;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: Governance.Bench <command> [--option value ...]
+          setup-verify --url U --models N --workers W --ids FILE
+              create N deployed models through the API; write "id weights_hash" lines for wrk
+          transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
+              signature, signature (quorum) and deploy of N prepared models, W at a time
+          transitions-inproc --models N --out FILE
+              the same transitions on the grains in process, memory storage: the domain's own cost
+          memory       --models N --out FILE
+              managed bytes per warm activation, in process
+          startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L --out FILE
+              time from process start to GET /health/ready = 200
+          cpu          [--silo-pid P] [--postmaster-pid P] --out FILE
+              CPU used so far by the silo and by PostgreSQL (sampled around wrk and pgbench)
+          report       --dir DIR --out FILE [--batch-size N]
+              the results table from the JSON files in DIR
+        """);
+    return 2;
+}

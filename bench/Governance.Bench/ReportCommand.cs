@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Governance.Bench;
+
+/// <summary>
+/// The results table: every figure next to its same-run baseline, the ratio, and the target of the
+/// issue. Reads the JSON files the other subcommands, the wrk script and run.sh wrote into --dir.
+/// </summary>
+public static class ReportCommand
+{
+    public static int Run(BenchArguments arguments)
+    {
+        var directory = arguments.Required("dir");
+        var output = arguments.Required("out");
+        var batchSize = arguments.Int("batch-size", 100);
+        var table = new ResultTable();
+
+        var live = ResultFile.Read(directory, "live");
+        var verify = ResultFile.Read(directory, "verify");
+        var batch = ResultFile.Read(directory, "batch");
+        var liveRps = Number(live, "rps");
+        table.Add("a", "GET /health/live (baseline)", Rps(live), "", null, "", live);
+        table.Add("a", "GET /v1/models/{id}/verify", Rps(verify), Rps(live), Ratio(Number(verify, "rps"), liveRps), "≥ 0.50 × live", verify,
+            Met(Ratio(Number(verify, "rps"), liveRps), r => r >= 0.50));
+        table.Add("a", "verify latency p50 / p99", Latency(verify), Latency(live), null, "p99 ≤ 5 ms", null,
+            Met(Number(verify, "latency_p99_us"), us => us <= 5000));
+        var liveAfter = ResultFile.Read(directory, "live-after");
+        table.Add("a", "drift check: /health/live again after verify and batch", Rps(liveAfter), Rps(live),
+            Ratio(Number(liveAfter, "rps"), liveRps), "—", liveAfter);
+        var lowConnections = arguments.Text("low-connections", "4");
+        var liveLow = ResultFile.Read(directory, "live-low");
+        var verifyLow = ResultFile.Read(directory, "verify-low");
+        table.Add("a", $"diagnostic at {lowConnections} connections: verify RPS, p50 / p99",
+            $"{Rps(verifyLow)}, {Latency(verifyLow)}", $"live: {Rps(liveLow)}, {Latency(liveLow)}",
+            Ratio(Number(verifyLow, "rps"), Number(liveLow, "rps")), "—", verifyLow);
+        var decisionsPerSecond = Number(batch, "rps") * batchSize;
+        table.Add("a", $"POST /v1/verify, {batchSize} items: decisions/s", Format(decisionsPerSecond, "N0") + " decisions/s",
+            Rps(live), Ratio(decisionsPerSecond, liveRps), "—", batch);
+        table.Add("a", $"POST /v1/verify latency p50 / p99 (per request)", Latency(batch), Latency(live), null, "—", null);
+        var liveCpu = SiloCpuPerRequestUs(directory, "live", live);
+        var verifyCpu = SiloCpuPerRequestUs(directory, "verify", verify);
+        var verifySystemShare = Delta(directory, "verify", "silo_system_cpu_ms") / Delta(directory, "verify", "silo_cpu_ms");
+        table.Add("a", "silo CPU per request: verify (kernel share) / batch of 100",
+            $"{Format(verifyCpu, "F0")} µs ({Percent(verifySystemShare)}) / {Format(SiloCpuPerRequestUs(directory, "batch", batch), "F0")} µs",
+            $"live: {Format(liveCpu, "F0")} µs", Ratio(verifyCpu, liveCpu), "—", null);
+
+        var pgbench = ResultFile.Read(directory, "pgbench");
+        var transitions = ResultFile.Read(directory, "transitions");
+        var tps = Number(pgbench, "tps");
+        table.Add("b", "pgbench -N -c 8 -j 2 (baseline)", Format(tps, "N0") + " TPS", "", null, "", null);
+        table.Add("b", $"signature, signature (quorum), deploy on PostgreSQL, {Text(transitions, "workers")} workers",
+            Format(Number(transitions, "transitions_per_s"), "N0") + " transitions/s", Format(tps, "N0") + " TPS",
+            Ratio(Number(transitions, "transitions_per_s"), tps), "≥ 0.30 × pgbench TPS", null,
+            Met(Ratio(Number(transitions, "transitions_per_s"), tps), r => r >= 0.30));
+        foreach (var (kind, key) in new[] { ("signature 1 (pending)", "signature"), ("signature 2 (quorum_reached)", "quorum"), ("deploy", "deploy") })
+        {
+            table.Add("b", $"{kind} latency p50 / p99",
+                $"{Format(Number(transitions, key + "_p50_ms"), "F2")} / {Format(Number(transitions, key + "_p99_ms"), "F2")} ms", "", null, "—", null);
+        }
+
+        var after = ResultFile.Read(directory, "pgbench-after");
+        table.Add("b", "drift check: pgbench again after the transitions", Format(Number(after, "tps"), "N0") + " TPS",
+            Format(tps, "N0") + " TPS", Ratio(Number(after, "tps"), tps), "—", null);
+        var pgbenchCpu = Delta(directory, "pgbench", "postgres_cpu_ms") / Number(pgbench, "transactions");
+        var pgbenchSystemShare = Delta(directory, "pgbench", "postgres_system_cpu_ms") / Delta(directory, "pgbench", "postgres_cpu_ms");
+        table.Add("b", "CPU per transition: silo / postgres / driver (kernel share)",
+            $"{Format(Number(transitions, "silo_cpu_ms_per_transition"), "F2")} ({Percent(Number(transitions, "silo_system_share"))}) / "
+                + $"{Format(Number(transitions, "postgres_cpu_ms_per_transition"), "F2")} ({Percent(Number(transitions, "postgres_system_share"))}) / "
+                + $"{Format(Number(transitions, "driver_cpu_ms_per_transition"), "F2")} ms; {Format(Number(transitions, "cpu_cores_busy"), "F2")} cores busy",
+            $"postgres per pgbench txn: {Format(pgbenchCpu, "F2")} ms ({Percent(pgbenchSystemShare)})", null, "—", null);
+
+        var inProcess = ResultFile.Read(directory, "transitions-inproc");
+        table.Add("b", "diagnostic: the same transitions in process, memory storage, no HTTP",
+            $"{Format(Number(inProcess, "cpu_us_per_transition"), "N0")} µs CPU, {Format(Number(inProcess, "allocated_bytes_per_transition"), "N0")} B allocated per transition",
+            "", null, "—", null);
+
+        var memory = ResultFile.Read(directory, "memory");
+        table.Add("c", $"managed bytes per warm activation ({Text(memory, "models")} models)",
+            Format(Number(memory, "bytes_per_activation"), "N0") + " B", "", null, "≤ 2,048 B", null,
+            Met(Number(memory, "bytes_per_activation"), b => b <= 2048));
+        table.Add("c", "allocated per warm in-process GetGrain + Verify (no HTTP)",
+            $"{Format(Number(memory, "warm_verify_allocated_bytes"), "N0")} B, {Format(Number(memory, "warm_verify_ns"), "N0")} ns", "", null, "—", null);
+        table.Add("c", "… of which GetGrain alone / Verify on a held reference",
+            $"{Format(Number(memory, "get_grain_allocated_bytes"), "N0")} B, {Format(Number(memory, "get_grain_ns"), "N0")} ns / {Format(Number(memory, "verify_call_allocated_bytes"), "N0")} B, {Format(Number(memory, "verify_call_ns"), "N0")} ns",
+            "", null, "—", null);
+
+        foreach (var provider in new[] { "memory", "postgres" })
+        {
+            var startup = ResultFile.Read(directory, "startup-" + provider);
+            table.Add("d", $"silo start → /health/ready 200, {provider} (median of {Text(startup, "runs")})",
+                Format(Number(startup, "median_ms"), "N0") + " ms", $"min {Format(Number(startup, "min_ms"), "N0")}, max {Format(Number(startup, "max_ms"), "N0")} ms",
+                null, "≤ 3,000 ms", null, Met(Number(startup, "median_ms"), ms => ms <= 3000));
+        }
+
+        var markdown = new StringBuilder()
+            .AppendLine("# Benchmark results")
+            .AppendLine()
+            .AppendLine("Written by `./bench/run.sh`; what each figure means is in `bench/README.md`.")
+            .AppendLine()
+            .Append(table.ToMarkdown());
+        var environment = Path.Combine(directory, "environment.txt");
+        if (File.Exists(environment))
+        {
+            markdown.AppendLine().AppendLine("## Run").AppendLine();
+            foreach (var line in File.ReadAllLines(environment))
+            {
+                markdown.AppendLine("- " + line);
+            }
+        }
+
+        File.WriteAllText(output, markdown.ToString());
+        Console.Write(markdown);
+        return 0;
+    }
+
+    private static double Number(JsonObject? figures, string name) =>
+        figures?[name] is JsonValue value && value.TryGetValue<double>(out var number) ? number : double.NaN;
+
+    /// <summary>The silo's CPU over a wrk run divided by the requests it served, in microseconds.</summary>
+    private static double SiloCpuPerRequestUs(string directory, string name, JsonObject? wrk) =>
+        Delta(directory, name, "silo_cpu_ms") * 1000 / Number(wrk, "requests");
+
+    /// <summary>A CPU counter's growth between the NAME-cpu-before and NAME-cpu-after samples.</summary>
+    private static double Delta(string directory, string name, string counter) =>
+        Number(ResultFile.Read(directory, name + "-cpu-after"), counter) - Number(ResultFile.Read(directory, name + "-cpu-before"), counter);
+
+    private static string Text(JsonObject? figures, string name) => figures?[name]?.ToJsonString() ?? "?";
+
+    private static double? Ratio(double value, double baseline) =>
+        double.IsFinite(value) && double.IsFinite(baseline) && baseline > 0 ? value / baseline : null;
+
+    private static bool? Met(double? value, Func<double, bool> target) =>
+        value is { } v && double.IsFinite(v) ? target(v) : null;
+
+    private static string Format(double value, string format) =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "not measured";
+
+    private static string Percent(double share) => double.IsFinite(share) ? share.ToString("P0", CultureInfo.InvariantCulture) + " kernel" : "?";
+
+    private static string Rps(JsonObject? wrk) => Format(Number(wrk, "rps"), "N0") + " req/s";
+
+    private static string Latency(JsonObject? wrk) =>
+        $"{Format(Number(wrk, "latency_p50_us") / 1000, "F2")} / {Format(Number(wrk, "latency_p99_us") / 1000, "F2")} ms";
+}

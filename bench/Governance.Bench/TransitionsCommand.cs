@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Governance.Bench;
+
+/// <summary>
+/// The write path: models are trained, submitted and their signatures computed before the clock
+/// starts; in the timed window W workers each take the next model and commit its three
+/// transitions in order — signature 1, signature 2 (quorum_reached), deploy — each one HTTP call
+/// that returns after the state row and its ledger entries committed.
+/// </summary>
+public static class TransitionsCommand
+{
+    private const int TransitionsPerModel = 3;
+
+    public static async Task<int> RunAsync(BenchArguments arguments)
+    {
+        var count = arguments.Int("models", 3000);
+        var workers = arguments.Int("workers", 16);
+        var warmupCount = arguments.Int("warmup", 100);
+        var output = arguments.Required("out");
+        var siloPid = arguments.OptionalInt("silo-pid");
+        var postmasterPid = arguments.OptionalInt("postmaster-pid");
+        using var gateway = new GatewayClient(arguments.Url(), workers);
+        var scenario = new GovernanceScenario(gateway);
+        var cancellationToken = CancellationToken.None;
+
+        await scenario.RegisterApproverKeysAsync(cancellationToken);
+        var preparation = Stopwatch.StartNew();
+        var warmup = await PrepareAsync(scenario, "write-warmup", warmupCount, workers, cancellationToken);
+        var timed = await PrepareAsync(scenario, "write", count, workers, cancellationToken);
+        Console.WriteLine($"transitions: {warmupCount + count} models prepared in {preparation.Elapsed.TotalSeconds:F1} s");
+
+        await RunWorkersAsync(scenario, warmup, workers, cancellationToken);
+        var cpuAtStart = CpuSampler.Take(siloPid, postmasterPid);
+        var window = Stopwatch.StartNew();
+        var recorders = await RunWorkersAsync(scenario, timed, workers, cancellationToken);
+        var seconds = window.Elapsed.TotalSeconds;
+        var cpu = CpuSampler.Take(siloPid, postmasterPid) - cpuAtStart;
+
+        var first = LatencyRecorder.Merge(recorders.Select(r => r.First));
+        var second = LatencyRecorder.Merge(recorders.Select(r => r.Second));
+        var deploy = LatencyRecorder.Merge(recorders.Select(r => r.Deploy));
+        var transitions = first.Count + second.Count + deploy.Count;
+        if (transitions != count * TransitionsPerModel)
+        {
+            throw new BenchException($"{transitions} transitions recorded, expected {count * TransitionsPerModel}");
+        }
+
+        ResultFile.Write(output, new JsonObject
+        {
+            ["models"] = count,
+            ["workers"] = workers,
+            ["transitions"] = transitions,
+            ["seconds"] = Math.Round(seconds, 3),
+            ["transitions_per_s"] = Math.Round(transitions / seconds, 1),
+            ["signature_p50_ms"] = Math.Round(first.PercentileMs(50), 2),
+            ["signature_p99_ms"] = Math.Round(first.PercentileMs(99), 2),
+            ["quorum_p50_ms"] = Math.Round(second.PercentileMs(50), 2),
+            ["quorum_p99_ms"] = Math.Round(second.PercentileMs(99), 2),
+            ["deploy_p50_ms"] = Math.Round(deploy.PercentileMs(50), 2),
+            ["deploy_p99_ms"] = Math.Round(deploy.PercentileMs(99), 2),
+            ["silo_cpu_ms_per_transition"] = Math.Round(cpu.Silo.Total.TotalMilliseconds / transitions, 3),
+            ["silo_system_share"] = Math.Round(cpu.Silo.System / cpu.Silo.Total, 2),
+            ["postgres_cpu_ms_per_transition"] = Math.Round(cpu.Postgres.Total.TotalMilliseconds / transitions, 3),
+            ["postgres_system_share"] = Math.Round(cpu.Postgres.System / cpu.Postgres.Total, 2),
+            ["driver_cpu_ms_per_transition"] = Math.Round(cpu.Driver.Total.TotalMilliseconds / transitions, 3),
+            ["cpu_cores_busy"] = Math.Round((cpu.Silo + cpu.Postgres + cpu.Driver).Total.TotalSeconds / seconds, 2),
+        });
+        return 0;
+    }
+
+    private static async Task<PreparedModel[]> PrepareAsync(
+        GovernanceScenario scenario, string prefix, int count, int workers, CancellationToken cancellationToken)
+    {
+        var models = new PreparedModel[count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+            async (i, ct) => models[i] = await scenario.PrepareAsync($"{prefix}-{i:D6}", ct));
+        return models;
+    }
+
+    private static async Task<WorkerLatencies[]> RunWorkersAsync(
+        GovernanceScenario scenario, IEnumerable<PreparedModel> models, int workers, CancellationToken cancellationToken)
+    {
+        var queue = new ConcurrentQueue<PreparedModel>(models);
+        var tasks = Enumerable.Range(0, workers).Select(async _ =>
+        {
+            var latencies = new WorkerLatencies();
+            while (queue.TryDequeue(out var model))
+            {
+                var start = Stopwatch.GetTimestamp();
+                await scenario.SignFirstAsync(model, cancellationToken);
+                var signed = Stopwatch.GetTimestamp();
+                await scenario.SignSecondAsync(model, cancellationToken);
+                var quorum = Stopwatch.GetTimestamp();
+                await scenario.DeployAsync(model, cancellationToken);
+                var deployed = Stopwatch.GetTimestamp();
+                latencies.First.Add(signed - start);
+                latencies.Second.Add(quorum - signed);
+                latencies.Deploy.Add(deployed - quorum);
+            }
+
+            return latencies;
+        });
+        return await Task.WhenAll(tasks);
+    }
+
+    private sealed class WorkerLatencies
+    {
+        public LatencyRecorder First { get; } = new();
+
+        public LatencyRecorder Second { get; } = new();
+
+        public LatencyRecorder Deploy { get; } = new();
+    }
+}

@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# The project's benchmark command: ./bench/run.sh
+#
+# Installs what it needs when missing (wrk, postgresql, libsodium23), publishes the silo and the
+# driver in Release, starts a throwaway PostgreSQL (fsync on) as the postgres user, measures
+# (a) verify vs /health/live, (b) committed transitions vs pgbench, (c) memory per warm activation,
+# (d) silo start to ready, and writes the table to bench/results/latest.md. Every figure is a ratio
+# against a baseline measured in the same run, or an absolute target; see bench/README.md.
+#
+# Environment (defaults in brackets):
+#   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080]  BENCH_DURATION [15s]  BENCH_WARMUP [5s]
+#   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
+#   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]
+#   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
+#   BENCH_PHASES ["a b c d"]  which measurements to run
+#   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
+#   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+pg_port="${BENCH_PG_PORT:-55440}"
+silo_port="${BENCH_SILO_PORT:-18080}"
+duration="${BENCH_DURATION:-15s}"
+warmup="${BENCH_WARMUP:-5s}"
+connections="${BENCH_CONNECTIONS:-64}"
+low_connections="${BENCH_LOW_CONNECTIONS:-4}"
+verify_models="${BENCH_VERIFY_MODELS:-1000}"
+batch_size="${BENCH_BATCH_SIZE:-100}"
+pgbench_seconds="${BENCH_PGBENCH_SECONDS:-20}"
+write_models="${BENCH_WRITE_MODELS:-3000}"
+write_workers="${BENCH_WRITE_WORKERS:-16}"
+memory_models="${BENCH_MEMORY_MODELS:-100000}"
+startup_runs="${BENCH_STARTUP_RUNS:-5}"
+phases="${BENCH_PHASES:-a b c d}"
+output="${BENCH_OUTPUT:-bench/results/latest.md}"
+
+silo_url="http://127.0.0.1:$silo_port"
+registry_header='Authorization: Bearer dev-registry-token'
+
+log() { printf '\nbench: %s\n' "$*" >&2; }
+
+# --- packages -------------------------------------------------------------------------------------
+find_pg_bindir() {
+    local initdb
+    initdb="$(ls -1 /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)"
+    if [[ -n $initdb ]]; then
+        dirname "$initdb"
+    fi
+}
+
+install_missing_packages() {
+    local missing=()
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+    if [[ -z $(find_pg_bindir) ]]; then
+        missing+=(postgresql)
+    fi
+    if ! ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23'; then
+        missing+=(libsodium23)
+    fi
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        log "installing ${missing[*]}"
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+    fi
+}
+
+# --- cleanup --------------------------------------------------------------------------------------
+work=""
+pg_dir=""
+pg_bindir=""
+pg_started=0
+silo_pid=""
+
+stop_silo() {
+    if [[ -n $silo_pid ]]; then
+        kill "$silo_pid" 2>/dev/null || true
+        wait "$silo_pid" 2>/dev/null || true
+        silo_pid=""
+    fi
+}
+
+cleanup() {
+    local status=$?
+    stop_silo
+    # A failed run keeps what it gathered (silo logs included) beside the table for a post-mortem.
+    if [[ $status -ne 0 && -n $work && -d $work/results ]]; then
+        rm -rf "${output%.md}-raw" && mkdir -p "$(dirname "$output")" && cp -r "$work/results" "${output%.md}-raw" \
+            && log "run failed (exit $status); logs and partial results in ${output%.md}-raw"
+    fi
+    if [[ $pg_started -eq 1 ]]; then
+        (cd "$pg_dir" && runuser -u postgres -- "$pg_bindir/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1) \
+            || log "could not stop PostgreSQL in $pg_dir"
+        pg_started=0
+    fi
+    [[ -n $pg_dir && -d $pg_dir ]] && rm -rf "$pg_dir"
+    [[ -n $work && -d $work ]] && rm -rf "$work"
+    return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
+
+# --- build ----------------------------------------------------------------------------------------
+install_missing_packages
+pg_bindir="$(find_pg_bindir)"
+for port in "$pg_port" "$silo_port"; do
+    if port_in_use "$port"; then
+        log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT)"
+        exit 1
+    fi
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/governance-bench.XXXXXX")"
+results="$work/results"
+mkdir -p "$results"
+load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "publishing the silo and the driver (Release)"
+dotnet publish src/Silo -c Release -o "$work/silo" --nologo -v quiet
+dotnet publish bench/Governance.Bench/Governance.Bench.csproj -c Release -o "$work/driver" --nologo -v quiet
+silo_exe="$work/silo/Governance.Silo"
+driver() { "$work/driver/Governance.Bench" "$@"; }
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+if ! id postgres >/dev/null 2>&1; then
+    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
+fi
+pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/governance-bench-pg.XXXXXX")"
+chown postgres: "$pg_dir"
+as_postgres() { (cd "$pg_dir" && runuser -u postgres -- "$@"); }
+
+log "starting PostgreSQL ($pg_bindir) on 127.0.0.1:$pg_port, fsync on"
+as_postgres "$pg_bindir/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$pg_dir/initdb.log" 2>&1 \
+    || { cat "$pg_dir/initdb.log" >&2; exit 1; }
+as_postgres "$pg_bindir/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_dir -c shared_buffers=256MB -c max_connections=200" \
+    >/dev/null || { cat "$pg_dir/postgres.log" >&2; exit 1; }
+pg_started=1
+postmaster_pid="$(head -n 1 "$pg_dir/data/postmaster.pid")"
+pg() { "$pg_bindir/$1" -h 127.0.0.1 -p "$pg_port" -U postgres "${@:2}"; }
+pg createdb pgbench
+pg createdb governance
+pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=governance${BENCH_PG_CONNECTION_OPTIONS:+;$BENCH_PG_CONNECTION_OPTIONS}"
+
+# --- silo -----------------------------------------------------------------------------------------
+# start_silo LOG [KEY=VALUE ...]: the published silo, Development environment, on $silo_url.
+start_silo() {
+    local silo_log="$1"
+    shift
+    # From its own directory, as deploy/Dockerfile runs it (WORKDIR /app): the content root is the
+    # working directory, and only there does the silo find its appsettings.json (log levels).
+    (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "$@" "$silo_exe") >"$silo_log" 2>&1 &
+    silo_pid=$!
+    local attempt
+    for ((attempt = 0; attempt < 600; attempt++)); do
+        if curl -fsS -o /dev/null "$silo_url/health/ready" 2>/dev/null; then
+            return 0
+        fi
+        if ! kill -0 "$silo_pid" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    log "the silo did not become ready"
+    tail -n 40 "$silo_log" >&2
+    exit 1
+}
+
+# run_wrk NAME DURATION MODE [ARGS...]: wrk with the common script; the summary lands in $results/NAME.json.
+run_wrk() {
+    local name="$1" length="$2" path
+    shift 2
+    case "$1" in
+        live) path="/health/live" ;;
+        verify) path="/v1/models" ;;
+        batch) path="/v1/verify" ;;
+    esac
+    cpu_sample "$name-cpu-before"
+    WRK_REPORT="$results/$name.json" wrk -t2 -c"$connections" -d"$length" --latency -H "$registry_header" \
+        -s bench/wrk/governance.lua "$silo_url$path" -- "$@" | tee "$results/$name.wrk.txt"
+    cpu_sample "$name-cpu-after"
+}
+
+# cpu_sample NAME: CPU used so far by the running silo and by PostgreSQL, into $results/NAME.json.
+cpu_sample() {
+    driver cpu ${silo_pid:+--silo-pid "$silo_pid"} --postmaster-pid "$postmaster_pid" --out "$results/$1.json" >/dev/null
+}
+
+# --- (a) verify vs /health/live, memory provider ----------------------------------------------------
+phase_a() {
+    log "(a) verify vs /health/live: $verify_models deployed models, memory provider"
+    start_silo "$results/silo-memory.log"
+    driver setup-verify --url "$silo_url" --models "$verify_models" --workers 16 --ids "$work/models.txt"
+    local first_model
+    first_model="$(head -n 1 "$work/models.txt")"
+    curl -fsS -H "$registry_header" \
+        "$silo_url/v1/models/${first_model% *}/verify?environment=production&scope=eu&weights_hash=${first_model#* }" \
+        | grep -q '"allowed":true' || { log "verify does not allow the deployed model"; exit 1; }
+
+    run_wrk warmup-live "$warmup" live >/dev/null
+    run_wrk warmup-verify "$warmup" verify "$work/models.txt" >/dev/null
+    run_wrk warmup-batch "$warmup" batch "$work/models.txt" "$batch_size" >/dev/null
+    run_wrk live "$duration" live
+    run_wrk verify "$duration" verify "$work/models.txt"
+    run_wrk batch "$duration" batch "$work/models.txt" "$batch_size"
+    # The baseline once more: how far the machine drifted while verify ran.
+    run_wrk live-after "$duration" live
+    # Diagnostics: live and verify at few connections, where latency is service time, not queueing.
+    connections="$low_connections" run_wrk live-low "$duration" live
+    connections="$low_connections" run_wrk verify-low "$duration" verify "$work/models.txt"
+    stop_silo
+}
+
+# --- (b) committed transitions vs pgbench ---------------------------------------------------------
+# run_pgbench NAME: pgbench -N into $results/NAME.json ({tps, transactions}) with CPU samples around it.
+run_pgbench() {
+    local name="$1" tps processed
+    cpu_sample "$name-cpu-before"
+    pg pgbench -N -c 8 -j 2 -T "$pgbench_seconds" pgbench | tee "$results/$name.txt"
+    cpu_sample "$name-cpu-after"
+    tps="$(awk '/^tps = / { value = $3 } END { print value }' "$results/$name.txt")"
+    processed="$(awk '/^number of transactions actually processed:/ { print $6 }' "$results/$name.txt")"
+    [[ -n $tps && -n $processed ]] || { log "no TPS in the pgbench output"; exit 1; }
+    printf '{"tps": %s, "transactions": %s}\n' "$tps" "$processed" >"$results/$name.json"
+}
+
+phase_b() {
+    log "(b) pgbench -N -c 8 -j 2 -T $pgbench_seconds (scale 10)"
+    pg pgbench -i -s 10 -q pgbench >"$results/pgbench-init.txt" 2>&1
+    run_pgbench pgbench
+
+    log "(b) signature, signature, deploy on PostgreSQL: $write_models models, $write_workers workers"
+    start_silo "$results/silo-postgres.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
+    driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" \
+        --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/transitions.json"
+    stop_silo
+
+    # The baseline once more: how far the machine drifted during the measurement.
+    log "(b) pgbench again, as a drift check"
+    run_pgbench pgbench-after
+
+    # Diagnostic: the same transitions on the grains in process, without HTTP or PostgreSQL.
+    driver transitions-inproc --models 2000 --out "$results/transitions-inproc.json"
+}
+
+# --- (d) start to ready ---------------------------------------------------------------------------
+phase_d() {
+    log "(d) silo start to /health/ready, $startup_runs runs each"
+    # One untimed start on PostgreSQL applies the migrations (a no-op when (b) already did).
+    start_silo "$results/silo-migrate.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
+    stop_silo
+    driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label memory \
+        --env ASPNETCORE_ENVIRONMENT=Development --out "$results/startup-memory.json"
+    driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label postgres \
+        --env ASPNETCORE_ENVIRONMENT=Development --env Governance__Storage__Provider=postgres \
+        --env ConnectionStrings__Governance="$pg_connection" --out "$results/startup-postgres.json"
+}
+
+# --- (c) memory per warm activation, in process ---------------------------------------------------
+phase_c() {
+    log "(c) managed memory per warm activation, $memory_models models, in process"
+    driver memory --models "$memory_models" --out "$results/memory.json"
+}
+
+# Order: the servers' phases first, the CPU-heavy in-process one last.
+for phase in a b d c; do
+    if [[ " $phases " == *" $phase "* ]]; then
+        "phase_$phase"
+    fi
+done
+
+# --- report ---------------------------------------------------------------------------------------
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (modified)')"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+    echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs"
+} >"$results/environment.txt"
+raw="${output%.md}-raw"
+mkdir -p "$(dirname "$output")"
+rm -rf "$raw"
+cp -r "$results" "$raw"
+driver report --dir "$results" --out "$output" --batch-size "$batch_size" --low-connections "$low_connections"
