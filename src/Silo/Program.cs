@@ -1,7 +1,8 @@
 using Governance.Gateway;
 using Governance.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits beside the binary: read it from there whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:8080");
