@@ -25,6 +25,12 @@ public static class RuntimeMetrics
     internal static void ObserveActivations(Func<int> count) =>
         Meter.CreateObservableGauge("governance_runtime_live_activations", count, description: "Grain activations currently in memory.");
 
+    internal static readonly Counter<long> WriteTransactions =
+        Meter.CreateCounter<long>("governance_runtime_write_transactions_total", description: "PostgreSQL transactions that committed grain writes.");
+
+    internal static readonly Counter<long> GrainWrites =
+        Meter.CreateCounter<long>("governance_runtime_grain_writes_total", description: "Grain writes committed (several may share a transaction).");
+
     internal static readonly Counter<long> StorageConflicts =
         Meter.CreateCounter<long>("governance_runtime_etag_conflicts_total", description: "Writes refused for a stale ETag.");
 }

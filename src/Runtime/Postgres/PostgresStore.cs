@@ -39,8 +39,17 @@ namespace Governance.Runtime.Postgres;
 /// either way: ORDER BY and the after-key comparison use the same collation.
 /// </para>
 /// </remarks>
-public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, IReminderTable
+public sealed class PostgresStore : IGrainStorage, IReminderTable
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresWriteBatcher _batcher;
+
+    public PostgresStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _batcher = new PostgresWriteBatcher(this);
+    }
+
     /// <summary>The due-reminder query (internal for the index test's EXPLAIN).</summary>
     internal const string DueRemindersSql = """
         SELECT grain_type, grain_key, name, due_at, period_ms
@@ -104,7 +113,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand(ReadStateSql, connection)
             {
                 Parameters = { Text(grain.Type), Text(grain.Key) },
@@ -120,20 +129,48 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
         }
     }
 
-    public async Task<long> WriteAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken) =>
+        _batcher.WriteAsync(grain, write, cancellationToken);
+
+    /// <summary>One write in its own transaction; a stale ETag or a taken ledger seq is a conflict.</summary>
+    internal async Task<long> WriteAloneAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken)
     {
-        var newETag = write.ExpectedETag + 1;
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            if (!await TryWriteTogetherAsync([(grain, write)], cancellationToken))
+            {
+                throw new ETagConflictException(grain, write.ExpectedETag);
+            }
 
-            // BEGIN is not a round trip of its own: Npgsql sends it with the batch.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            batch.BatchCommands.Add(StateCommand(grain, write, newETag));
+            return write.ExpectedETag + 1;
+        }
+        catch (Exception exception) when (IsUnavailable(exception, cancellationToken))
+        {
+            throw Unavailable("write the state of " + grain, exception);
+        }
+    }
+
+    /// <summary>
+    /// Applies the writes of different grains in one transaction (one commit for all), each with its
+    /// own ETag check. Commits and returns true only when every write applied; otherwise rolls back
+    /// everything and returns false, and the caller retries them one by one.
+    /// </summary>
+    internal async Task<bool> TryWriteTogetherAsync(IReadOnlyList<(GrainId Grain, GrainWrite Write)> writes, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+
+        // BEGIN is not a round trip of its own: Npgsql sends it with the batch.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var mustWriteOneRow = new List<NpgsqlBatchCommand>();
+        foreach (var (grain, write) in writes)
+        {
+            var state = StateCommand(grain, write, write.ExpectedETag + 1);
+            batch.BatchCommands.Add(state);
+            mustWriteOneRow.Add(state);
             foreach (var entry in write.Ledger)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertLedgerSql)
+                var ledger = new NpgsqlBatchCommand(InsertLedgerSql)
                 {
                     Parameters =
                     {
@@ -143,46 +180,42 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
                         Text(entry.EntryJson),
                         Text(entry.EntryHash),
                     },
-                });
+                };
+                batch.BatchCommands.Add(ledger);
+                mustWriteOneRow.Add(ledger);
             }
 
             foreach (var change in write.Reminders)
             {
                 batch.BatchCommands.Add(ReminderCommand(grain, change));
             }
-
-            bool applied;
-            try
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-
-                // The state write and every ledger insert must each have written exactly one row.
-                applied = true;
-                for (var i = 0; i <= write.Ledger.Count; i++)
-                {
-                    applied &= batch.BatchCommands[i].RecordsAffected == 1;
-                }
-            }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // A ledger (chain_id, seq) that another write already took.
-                applied = false;
-            }
-
-            if (!applied)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                throw new ETagConflictException(grain, write.ExpectedETag);
-            }
-
-            // Acknowledged only once the commit succeeded.
-            await transaction.CommitAsync(cancellationToken);
-            return newETag;
         }
-        catch (Exception exception) when (IsUnavailable(exception, cancellationToken))
+
+        bool applied;
+        try
         {
-            throw Unavailable("write the state of " + grain, exception);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+
+            // Each state write and each ledger insert must have written exactly one row.
+            applied = mustWriteOneRow.All(command => command.RecordsAffected == 1);
         }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // A ledger (chain_id, seq) that another write already took.
+            applied = false;
+        }
+
+        if (!applied)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        // Acknowledged only once the commit succeeded.
+        await transaction.CommitAsync(cancellationToken);
+        RuntimeMetrics.WriteTransactions.Add(1);
+        RuntimeMetrics.GrainWrites.Add(writes.Count);
+        return true;
     }
 
     public async Task<IReadOnlyList<LedgerRecord>> ReadLedgerAsync(
@@ -195,7 +228,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
 
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand(ReadLedgerSql, connection)
             {
                 Parameters =
@@ -229,7 +262,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
 
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = BuildListCommand(query, connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<GrainListing>();
@@ -254,7 +287,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(cancellationToken);
         }
@@ -268,7 +301,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection) { BatchCommands = { ReminderCommand(grain, change) } };
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -288,7 +321,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
 
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand(DueRemindersSql, connection)
             {
                 Parameters =
@@ -327,7 +360,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IGrainStorage, 
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand(nextDueAt is null ? CompleteOneShotSql : CompletePeriodicSql, connection)
             {
                 Parameters = { Text(reminder.Grain.Type), Text(reminder.Grain.Key), Text(reminder.Name), Instant(reminder.DueAt) },
