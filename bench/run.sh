@@ -4,7 +4,7 @@
 # Installs what it needs when missing (wrk, postgresql, libsodium23), publishes the silo and the
 # driver in Release, starts a throwaway PostgreSQL (fsync on) as the postgres user, measures
 # (a) verify vs /health/live, (b) committed transitions vs pgbench, (c) memory per warm activation,
-# (d) silo start to ready, and writes the table to bench/results/latest.md. Every figure is a ratio
+# (d) silo start to ready, (e) drift observation to verify denial and drift stream ingest, and writes the table to bench/results/latest.md. Every figure is a ratio
 # against a baseline measured in the same run, or an absolute target; see bench/README.md.
 #
 # Environment (defaults in brackets):
@@ -12,7 +12,8 @@
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
-#   BENCH_PHASES ["a b c d"]  which measurements to run
+#   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_WORKERS [32]  BENCH_INGEST_SECONDS [10]
+#   BENCH_PHASES ["a b c d e"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
 set -euo pipefail
@@ -33,7 +34,10 @@ write_models="${BENCH_WRITE_MODELS:-3000}"
 write_workers="${BENCH_WRITE_WORKERS:-16}"
 memory_models="${BENCH_MEMORY_MODELS:-100000}"
 startup_runs="${BENCH_STARTUP_RUNS:-5}"
-phases="${BENCH_PHASES:-a b c d}"
+drift_models="${BENCH_DRIFT_MODELS:-200}"
+ingest_workers="${BENCH_INGEST_WORKERS:-32}"
+ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
+phases="${BENCH_PHASES:-a b c d e}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
 
 silo_url="http://127.0.0.1:$silo_port"
@@ -246,6 +250,15 @@ phase_b() {
     driver transitions-inproc --models 2000 --out "$results/transitions-inproc.json"
 }
 
+# --- (e) drift to denial, drift stream ingest, PostgreSQL -----------------------------------------
+phase_e() {
+    log "(e) drift to denial ($drift_models models, one at a time) and ingest ($ingest_workers workers, ${ingest_seconds}s) on PostgreSQL"
+    start_silo "$results/silo-drift.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
+    driver drift --url "$silo_url" --models "$drift_models" --ingest-workers "$ingest_workers" --ingest-seconds "$ingest_seconds" \
+        --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/drift.json"
+    stop_silo
+}
+
 # --- (d) start to ready ---------------------------------------------------------------------------
 phase_d() {
     log "(d) silo start to /health/ready, $startup_runs runs each"
@@ -266,7 +279,7 @@ phase_c() {
 }
 
 # Order: the servers' phases first, the CPU-heavy in-process one last.
-for phase in a b d c; do
+for phase in a b e d c; do
     if [[ " $phases " == *" $phase "* ]]; then
         "phase_$phase"
     fi
@@ -278,7 +291,7 @@ done
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
-    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs; $drift_models drift models, $ingest_workers ingest workers for ${ingest_seconds}s"
 } >"$results/environment.txt"
 raw="${output%.md}-raw"
 mkdir -p "$(dirname "$output")"

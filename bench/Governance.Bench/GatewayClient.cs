@@ -32,6 +32,17 @@ public sealed class GatewayClient : IDisposable
         string path, string token, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, path, token, JsonContent(body, requestType), responseType, cancellationToken);
 
+    /// <summary>A POST whose answer is only counted: the status code, the body read and dropped; never throws on a status.</summary>
+    public async Task<HttpStatusCode> PostForStatusAsync<TRequest>(
+        string path, string token, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent(body, requestType) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.StatusCode;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> type)
@@ -48,7 +59,7 @@ public sealed class GatewayClient : IDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await _http.SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.Accepted))
         {
             throw new BenchException($"{method} {path}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
         }

@@ -23,6 +23,7 @@ public sealed class GovernanceScenario(GatewayClient gateway)
     private const string FirstApproverToken = "dev-alice-token";
     private const string SecondApproverToken = "dev-bob-token";
     private const string DeployerToken = "dev-deployer-token";
+    private const string MonitorToken = "dev-monitor-token";
 
     private static readonly JsonElement Card = JsonDocument.Parse(
         """{"owner":"risk-team","intended_use":"card fraud scoring","limitations":"EU traffic only"}""").RootElement.Clone();
@@ -46,6 +47,14 @@ public sealed class GovernanceScenario(GatewayClient gateway)
         Card,
         "run-" + modelId,
         null);
+
+    /// <summary>Serving metrics far off the training ones (<see cref="Training"/>): severity ≥ 0.8 under the default profile.</summary>
+    public static DriftObservationRequest SevereObservation() => new(
+        new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = 0.9, ["accuracy"] = 0.1 }, null, null);
+
+    /// <summary>Serving metrics equal to the training ones: severity 0, nothing revoked.</summary>
+    public static DriftObservationRequest MildObservation() => new(
+        new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = 0.121, ["accuracy"] = 0.953 }, null, null);
 
     public async Task RegisterApproverKeysAsync(CancellationToken cancellationToken)
     {
@@ -90,6 +99,24 @@ public sealed class GovernanceScenario(GatewayClient gateway)
             GovernanceJsonContext.Default.DeploymentRequest, GovernanceJsonContext.Default.PromotionResult, cancellationToken);
         return result.Promoted ? result : throw new BenchException($"deploy of {model.ModelId} was not promoted");
     }
+
+    /// <summary>Training only, so that drift observations have a baseline.</summary>
+    public Task<TrainingView> TrainAsync(string modelId, CancellationToken cancellationToken) =>
+        gateway.PostAsync(
+            $"v1/models/{modelId}/training", TrainerToken, Training(modelId),
+            GovernanceJsonContext.Default.TrainingOutputRequest, GovernanceJsonContext.Default.TrainingView, cancellationToken);
+
+    /// <summary>POST /v1/models/{id}/drift; returns after the 202, when the observation is appended to the stream.</summary>
+    public Task<DriftAccepted> ObserveDriftAsync(string modelId, DriftObservationRequest observation, CancellationToken cancellationToken) =>
+        gateway.PostAsync(
+            $"v1/models/{modelId}/drift", MonitorToken, observation,
+            GovernanceJsonContext.Default.DriftObservationRequest, GovernanceJsonContext.Default.DriftAccepted, cancellationToken);
+
+    /// <summary>The same POST, only counted (202 or not): the ingest loop.</summary>
+    public Task<System.Net.HttpStatusCode> ObserveDriftForStatusAsync(
+        string modelId, DriftObservationRequest observation, CancellationToken cancellationToken) =>
+        gateway.PostForStatusAsync(
+            $"v1/models/{modelId}/drift", MonitorToken, observation, GovernanceJsonContext.Default.DriftObservationRequest, cancellationToken);
 
     public async Task<VerifyDecision> VerifyAsync(PreparedModel model, CancellationToken cancellationToken) =>
         await gateway.GetAsync(

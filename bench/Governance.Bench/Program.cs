@@ -14,6 +14,7 @@ try
     {
         "setup-verify" => await VerifySetupCommand.RunAsync(arguments),
         "transitions" => await TransitionsCommand.RunAsync(arguments),
+        "drift" => await DriftCommand.RunAsync(arguments),
         "transitions-inproc" => await InProcessTransitionsCommand.RunAsync(arguments),
         "memory" => await MemoryCommand.RunAsync(arguments),
         "startup" => await StartupCommand.RunAsync(arguments),
@@ -41,6 +42,9 @@ static int Usage()
               create N deployed models through the API; write "id weights_hash" lines for wrk
           transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
+          drift        --url U --models N --ingest-workers W --ingest-seconds T [--ingest-models M] [--silo-pid P] [--postmaster-pid P] --out FILE
+              severe observation to verify = approval_revoked, one model at a time; then W workers
+              appending mild observations for T seconds
           transitions-inproc --models N --out FILE
               the same transitions on the grains in process, memory storage: the domain's own cost
           memory       --models N --out FILE

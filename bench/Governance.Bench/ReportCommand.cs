@@ -94,6 +94,23 @@ public static class ReportCommand
                 null, "≤ 3,000 ms", null, Met(Number(startup, "median_ms"), ms => ms <= 3000));
         }
 
+        var drift = ResultFile.Read(directory, "drift");
+        table.Add("e", $"severe drift observation → verify approval_revoked on PostgreSQL, p50 / p99 / max ({Text(drift, "models")} models, one at a time)",
+            $"{Format(Number(drift, "denial_p50_ms"), "F2")} / {Format(Number(drift, "denial_p99_ms"), "F2")} / {Format(Number(drift, "denial_max_ms"), "F2")} ms",
+            "", null, "p99 ≤ 100 ms", null, Met(Number(drift, "denial_p99_ms"), ms => ms <= 100));
+        table.Add("e", "… of which POST /drift → 202 (append committed), p50 / p99; verify polls per denial",
+            $"{Format(Number(drift, "append_p50_ms"), "F2")} / {Format(Number(drift, "append_p99_ms"), "F2")} ms; {Format(Number(drift, "verify_polls_per_denial"), "F1")} polls",
+            "", null, "—", null);
+        var refused = Number(drift, "ingest_refused");
+        table.Add("e", $"drift stream ingest on PostgreSQL, {Text(drift, "ingest_workers")} workers, {Text(drift, "ingest_models")} models: observations/s (202s)",
+            Format(Number(drift, "observations_per_s"), "N0") + " obs/s" + (refused > 0 ? $" ({Format(refused, "N0")} refused)" : ""),
+            "", null, "≥ 5,000 obs/s", null, Met(Number(drift, "observations_per_s"), r => r >= 5000));
+        table.Add("e", "ingest latency p50 / p99; CPU per observation: silo / postgres",
+            $"{Format(Number(drift, "ingest_p50_ms"), "F2")} / {Format(Number(drift, "ingest_p99_ms"), "F2")} ms; "
+                + $"{Format(Number(drift, "silo_cpu_us_per_observation"), "F0")} / {Format(Number(drift, "postgres_cpu_us_per_observation"), "F0")} µs; "
+                + $"{Format(Number(drift, "cpu_cores_busy"), "F2")} cores busy",
+            "", null, "—", null);
+
         var markdown = new StringBuilder()
             .AppendLine("# Benchmark results")
             .AppendLine()
