@@ -21,10 +21,6 @@ public static class RuntimeMetrics
     internal static readonly Counter<long> ReminderFailures =
         Meter.CreateCounter<long>("governance_runtime_reminder_failures_total", description: "Reminder deliveries that failed and stay due.");
 
-    /// <summary>Reports the live activation count of a catalog (one per silo process).</summary>
-    internal static void ObserveActivations(Func<int> count) =>
-        Meter.CreateObservableGauge("governance_runtime_live_activations", count, description: "Grain activations currently in memory.");
-
     internal static readonly Counter<long> WriteTransactions =
         Meter.CreateCounter<long>("governance_runtime_write_transactions_total", description: "PostgreSQL transactions that committed grain writes.");
 

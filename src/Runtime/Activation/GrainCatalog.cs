@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Governance.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,20 +17,22 @@ internal sealed class GrainCatalog(
     IGrainStorage storage,
     TimeProvider time,
     IOptions<GrainCollectionOptions> options,
+    IMeterFactory meters,
     ILogger<GrainCatalog> logger)
 {
-    private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = CreateObservedActivations();
+    private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly ConcurrentDictionary<Type, ObjectFactory> _factories = new();
     private int _collecting;
 
     public int Count => _activations.Count;
 
-    private static ConcurrentDictionary<GrainId, GrainActivation> CreateObservedActivations()
-    {
-        var activations = new ConcurrentDictionary<GrainId, GrainActivation>();
-        RuntimeMetrics.ObserveActivations(() => activations.Count);
-        return activations;
-    }
+    /// <summary>
+    /// Publishes the live activation count on a meter owned by the service provider, so the gauge
+    /// (and this catalog) go away with it.
+    /// </summary>
+    public void ObserveActivations() =>
+        meters.Create(RuntimeMetrics.MeterName).CreateObservableGauge(
+            "governance_runtime_live_activations", () => _activations.Count, description: "Grain activations currently in memory.");
 
     public GrainActivation GetOrCreate(GrainId id)
     {

@@ -24,7 +24,13 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddOptions<ReminderOptions>()
             .Validate(o => o.IsValid(out _), "Invalid reminder options.")
             .ValidateOnStart();
-        services.AddSingleton<GrainCatalog>();
+        services.AddMetrics();
+        services.AddSingleton(sp =>
+        {
+            var catalog = ActivatorUtilities.CreateInstance<GrainCatalog>(sp);
+            catalog.ObserveActivations();
+            return catalog;
+        });
         services.AddSingleton<GrainDispatcher>();
         services.AddSingleton<IGrainFactory, LocalGrainFactory>();
         services.TryAddSingleton<IPartitionOwnership, AllPartitionsOwnership>();
