@@ -14,9 +14,11 @@ namespace Governance.Gateway.Authentication;
 public sealed class PrincipalDirectory
 {
     private readonly Dictionary<string, ClaimsPrincipal> _byTokenHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClaimsPrincipal>.AlternateLookup<ReadOnlySpan<char>> _byTokenHashSpan;
 
     public PrincipalDirectory(IOptions<GatewayAuthOptions> options, IHostEnvironment environment)
     {
+        _byTokenHashSpan = _byTokenHash.GetAlternateLookup<ReadOnlySpan<char>>();
         var developmentHashes = DevelopmentPrincipals.All.ToDictionary(p => HashToken(p.Token), p => p.Id, StringComparer.Ordinal);
         if (environment.IsDevelopment())
         {
@@ -40,12 +42,17 @@ public sealed class PrincipalDirectory
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    /// <summary>Runs on every request: hashes and looks up without allocating for tokens of ordinary length.</summary>
     public ClaimsPrincipal? Find(ReadOnlySpan<char> token)
     {
+        var byteCount = Encoding.UTF8.GetByteCount(token);
+        var bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(token, bytes);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetBytes(token.ToArray());
         SHA256.HashData(bytes, hash);
-        return _byTokenHash.GetValueOrDefault(Convert.ToHexStringLower(hash));
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        Convert.TryToHexStringLower(hash, hex, out _);
+        return _byTokenHashSpan.TryGetValue(hex, out var principal) ? principal : null;
     }
 
     private void Add(string id, IEnumerable<string> roles, string tokenHash)
