@@ -24,6 +24,7 @@ public static class DriftCommand
         var ingestModels = arguments.Int("ingest-models", 300);
         var ingestWorkers = arguments.Int("ingest-workers", 32);
         var ingestSeconds = arguments.Int("ingest-seconds", 10);
+        var ingestWarmupSeconds = arguments.Int("ingest-warmup-seconds", 10);
         var output = arguments.Required("out");
         var siloPid = arguments.OptionalInt("silo-pid");
         var postmasterPid = arguments.OptionalInt("postmaster-pid");
@@ -64,7 +65,7 @@ public static class DriftCommand
         using var ingestGateway = new GatewayClient(arguments.Url(), ingestWorkers);
         var ingest = new GovernanceScenario(ingestGateway);
         var mild = GovernanceScenario.MildObservation();
-        await RunIngestAsync(ingest, ingestIds, mild, ingestWorkers, TimeSpan.FromSeconds(2), cancellationToken);
+        await RunIngestAsync(ingest, ingestIds, mild, ingestWorkers, TimeSpan.FromSeconds(ingestWarmupSeconds), cancellationToken);
         var cpuAtStart = CpuSampler.Take(siloPid, postmasterPid);
         var window = Stopwatch.StartNew();
         var (accepted, refused, ingestLatency) = await RunIngestAsync(

@@ -42,7 +42,7 @@ static int Usage()
               create N deployed models through the API; write "id weights_hash" lines for wrk
           transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
-          drift        --url U --models N --ingest-workers W --ingest-seconds T [--ingest-models M] [--silo-pid P] [--postmaster-pid P] --out FILE
+          drift        --url U --models N --ingest-workers W --ingest-seconds T [--ingest-warmup-seconds S] [--ingest-models M] [--silo-pid P] [--postmaster-pid P] --out FILE
               severe observation to verify = approval_revoked, one model at a time; then W workers
               appending mild observations for T seconds
           transitions-inproc --models N --out FILE

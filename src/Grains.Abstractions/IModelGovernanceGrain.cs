@@ -25,15 +25,19 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     [ReadOnly]
     Task<ModelView> GetModel();
 
-    /// <summary>The baseline and profile a drift observation is compared with; not_found for an unknown model.</summary>
+    /// <summary>
+    /// The baseline and profile a drift observation is compared with, and how far the model's drift
+    /// stream was applied; not_found for an unknown model.
+    /// </summary>
     [ReadOnly]
     Task<DriftContext> GetDriftContext();
 
     /// <summary>
-    /// Records a drift result (idempotent by <see cref="DriftRecord.Seq"/>): updates the latest drift,
-    /// writes <c>drift_detected</c> when drifted, and revokes when the profile says so.
+    /// Records drift results in stream order, in one write (each idempotent by
+    /// <see cref="DriftRecord.Seq"/>): updates the latest drift, writes <c>drift_detected</c> for each
+    /// drifted one, and revokes when the profile says so. Returns the latest drift.
     /// </summary>
-    Task<DriftView> RecordDrift(DriftRecord record);
+    Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
 
     /// <summary>The deploy gates 2–5 without side effects; a denial is an answer, not an error.</summary>
     [ReadOnly]

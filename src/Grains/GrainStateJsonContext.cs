@@ -9,5 +9,4 @@ namespace Governance.Grains;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ModelState))]
 [JsonSerializable(typeof(KeyRingState))]
-[JsonSerializable(typeof(DriftMonitorState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -83,21 +83,21 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
     public Task<DriftContext> GetDriftContext()
     {
         var state = RequireModel();
-        return Task.FromResult(new DriftContext(state.Training?.Metrics, state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile));
+        return Task.FromResult(new DriftContext(
+            state.Training?.Metrics, state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile, state.LatestDrift?.Seq ?? 0, state.DriftObservations));
     }
 
-    public async Task<DriftView> RecordDrift(DriftRecord record)
+    public async Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records)
     {
         var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;
-        var before = State.LatestDrift;
-        await ApplyAsync(ModelStateMachine.RecordDrift(RequireModel(), record, profile, clock.GetUtcNow()));
-        var latest = State.LatestDrift!;
-        if (latest.Alert is { } alert && !ReferenceEquals(before, latest))
+        var (transition, raised) = ModelStateMachine.RecordDrift(RequireModel(), records, profile, clock.GetUtcNow());
+        await ApplyAsync(transition);
+        foreach (var alert in raised)
         {
             alerts.Publish(alert);
         }
 
-        return ModelViews.Drift(latest);
+        return ModelViews.Drift(State.LatestDrift ?? throw new GovernanceException(ErrorCodes.NotFound, $"Model '{GrainKey}' has no drift result."));
     }
 
     public Task<VerifyDecision> Verify(VerifyQuery query) =>

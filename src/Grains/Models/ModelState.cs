@@ -11,7 +11,8 @@ public sealed record ModelState(
     ApprovalRecord? Approval,
     long LedgerSeq,
     string LedgerHead,
-    DriftSnapshot? LatestDrift = null)
+    DriftSnapshot? LatestDrift = null,
+    long DriftObservations = 0)
 {
     public const int CurrentSchemaVersion = 1;
 

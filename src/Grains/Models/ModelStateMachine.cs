@@ -259,6 +259,34 @@ public static class ModelStateMachine
     /// revocation by the drift detector when the profile's auto-revoke threshold is reached (or, where
     /// the profile asks, on distribution drift). A result at or before the last recorded seq is a replay.
     /// </summary>
+    /// <summary>
+    /// Several drift results in stream order as one transition (one write): each is applied as
+    /// <see cref="RecordDrift(ModelState, DriftRecord, PolicyProfile?, DateTimeOffset)"/> would,
+    /// replays skipped. Also returns the alerts the applied results raised, in order.
+    /// </summary>
+    public static (ModelTransition Transition, IReadOnlyList<DriftAlert> Alerts) RecordDrift(
+        ModelState state, IReadOnlyList<DriftRecord> records, PolicyProfile? profile, DateTimeOffset now)
+    {
+        var current = state;
+        var events = new List<EvidenceEvent>();
+        var reminders = new List<ReminderChange>();
+        var alerts = new List<DriftAlert>();
+        foreach (var record in records)
+        {
+            var step = RecordDrift(current, record, profile, now);
+            if (step.State.LatestDrift is { Alert: { } alert } latest && !ReferenceEquals(latest, current.LatestDrift))
+            {
+                alerts.Add(alert);
+            }
+
+            current = step.State;
+            events.AddRange(step.Events);
+            reminders.AddRange(step.Reminders);
+        }
+
+        return (new ModelTransition(current, events, reminders), alerts);
+    }
+
     public static ModelTransition RecordDrift(ModelState state, DriftRecord record, PolicyProfile? profile, DateTimeOffset now)
     {
         if (state.LatestDrift is { } latest && record.Seq <= latest.Seq)
@@ -285,7 +313,11 @@ public static class ModelStateMachine
             }));
         }
 
-        settled = settled with { LatestDrift = new DriftSnapshot(record.EventId, record.Seq, record.ObservedAt, result, alert) };
+        settled = settled with
+        {
+            LatestDrift = new DriftSnapshot(record.EventId, record.Seq, record.ObservedAt, result, alert),
+            DriftObservations = settled.DriftObservations + 1,
+        };
         if (revokeReason is null)
         {
             return new ModelTransition(settled, events, reminders);

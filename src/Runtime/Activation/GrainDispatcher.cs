@@ -28,15 +28,15 @@ internal sealed class GrainDispatcher(GrainCatalog catalog)
             return true;
         }, cancellationToken);
 
-    public Task DeliverStreamEventAsync(GrainId id, StreamEvent streamEvent, CancellationToken cancellationToken) =>
+    public Task DeliverStreamEventsAsync(GrainId id, IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken) =>
         RunAsync(id, readOnly: false, async grain =>
         {
             if (grain is not IStreamSubscriber subscriber)
             {
-                throw new InvalidOperationException($"Grain {id} received a {streamEvent.Namespace} event but is not IStreamSubscriber.");
+                throw new InvalidOperationException($"Grain {id} received {events[0].Namespace} events but is not IStreamSubscriber.");
             }
 
-            await subscriber.OnStreamEvent(streamEvent);
+            await subscriber.OnStreamEvents(events, cancellationToken);
             return true;
         }, cancellationToken);
 

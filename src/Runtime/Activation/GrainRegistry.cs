@@ -17,7 +17,7 @@ public sealed class GrainRegistry
 
         if (!typeof(IGrainLifecycle).IsAssignableFrom(grainClass))
         {
-            throw new ArgumentException($"{grainClass} must derive from Grain<TState>.");
+            throw new ArgumentException($"{grainClass} must derive from Grain<TState> or StatelessGrain.");
         }
 
         var name = grainClass.GetCustomAttribute<GrainTypeAttribute>()?.Name ?? grainClass.Name;

@@ -33,30 +33,50 @@ public sealed class MemoryStreamStore(TimeProvider time) : IStreamStore
     }
 
     public Task<IReadOnlyList<StreamEvent>> ReadAsync(
-        string streamNamespace, int partition, long afterSeq, int limit, CancellationToken cancellationToken)
+        string streamNamespace, IReadOnlyList<StreamPosition> after, int limitPerPartition, CancellationToken cancellationToken)
     {
+        var events = new List<StreamEvent>();
         lock (_lock)
         {
-            IReadOnlyList<StreamEvent> events = _logs.TryGetValue((streamNamespace, partition), out var log)
-                ? log.Skip((int)Math.Min(afterSeq, log.Count)).Take(limit).ToList()
-                : [];
-            return Task.FromResult(events);
+            foreach (var from in after.OrderBy(position => position.Partition))
+            {
+                if (_logs.TryGetValue((streamNamespace, from.Partition), out var log))
+                {
+                    events.AddRange(log.Skip((int)Math.Min(from.Seq, log.Count)).Take(limitPerPartition));
+                }
+            }
         }
+
+        return Task.FromResult<IReadOnlyList<StreamEvent>>(events);
     }
 
-    public Task<long> GetCheckpointAsync(string consumer, string streamNamespace, int partition, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<int, long>> GetCheckpointsAsync(
+        string consumer, string streamNamespace, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
     {
+        var found = new Dictionary<int, long>();
         lock (_lock)
         {
-            return Task.FromResult(_checkpoints.GetValueOrDefault((consumer, streamNamespace, partition)));
+            foreach (var partition in partitions)
+            {
+                if (_checkpoints.TryGetValue((consumer, streamNamespace, partition), out var seq))
+                {
+                    found[partition] = seq;
+                }
+            }
         }
+
+        return Task.FromResult<IReadOnlyDictionary<int, long>>(found);
     }
 
-    public Task SaveCheckpointAsync(string consumer, string streamNamespace, int partition, long seq, CancellationToken cancellationToken)
+    public Task SaveCheckpointsAsync(string consumer, string streamNamespace, IReadOnlyList<StreamPosition> positions, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            _checkpoints[(consumer, streamNamespace, partition)] = seq;
+            foreach (var position in positions)
+            {
+                var key = (consumer, streamNamespace, position.Partition);
+                _checkpoints[key] = Math.Max(_checkpoints.GetValueOrDefault(key), position.Seq);
+            }
         }
 
         return Task.CompletedTask;

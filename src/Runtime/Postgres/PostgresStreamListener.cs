@@ -47,11 +47,19 @@ internal sealed class PostgresStreamListener(
 
     private void OnNotification(string schema, string payload)
     {
-        // Payload: "{schema}|{namespace}|{partition}".
+        // Payload: "{schema}|{namespace}|{partition},{partition},…".
         var parts = payload.Split('|');
-        if (parts.Length == 3 && parts[0] == schema && int.TryParse(parts[2], out var partition))
+        if (parts.Length != 3 || parts[0] != schema)
         {
-            wakeups.Notify(parts[1], partition);
+            return;
+        }
+
+        foreach (var item in parts[2].Split(','))
+        {
+            if (int.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var partition))
+            {
+                wakeups.Notify(parts[1], partition);
+            }
         }
     }
 }

@@ -5,39 +5,59 @@ using NpgsqlTypes;
 namespace Governance.Runtime.Postgres;
 
 /// <summary>
-/// Stream logs in PostgreSQL. An append batch is one transaction: per partition it bumps the head
-/// row (holding its lock until commit, so seqs commit in order), inserts the events, and sends a
-/// notification that wakes consumers on every silo once the batch commits.
+/// Stream logs in PostgreSQL. An append batch is one transaction and one round trip: it bumps the
+/// head row of each partition (holding its lock until commit, so seqs commit in order), inserts the
+/// events, and sends a notification that wakes consumers on every silo once the batch commits.
 /// </summary>
 public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamStore
 {
     public const string NotificationChannel = "governance_streams";
 
+    // One statement per namespace, whatever the partitions: it bumps the head row of each partition
+    // (in partition order, so concurrent appenders cannot deadlock) and numbers the partition's
+    // events after the old head in the order given. Returns each partition's new head.
     private const string AppendSql = """
-        WITH head AS (
-            INSERT INTO stream_heads AS h (namespace, partition, head) VALUES ($1, $2, $3)
+        WITH batch AS (
+            SELECT t.partition, t.stream_key, t.payload, t.ord
+            FROM unnest($2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS t(partition, stream_key, payload, ord)),
+        counts AS (
+            SELECT partition, count(*) AS n FROM batch GROUP BY partition),
+        heads AS (
+            INSERT INTO stream_heads AS h (namespace, partition, head)
+            SELECT $1, partition, n FROM counts ORDER BY partition
             ON CONFLICT (namespace, partition) DO UPDATE SET head = h.head + EXCLUDED.head
-            RETURNING head)
-        INSERT INTO stream_events (namespace, partition, seq, stream_key, payload)
-        SELECT $1, $2, (SELECT head FROM head) - $3 + t.ord, t.k, t.p
-        FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(k, p, ord)
-        RETURNING seq
+            RETURNING partition, head),
+        inserted AS (
+            INSERT INTO stream_events (namespace, partition, seq, stream_key, payload)
+            SELECT $1, b.partition, hd.head - c.n + row_number() OVER (PARTITION BY b.partition ORDER BY b.ord), b.stream_key, b.payload
+            FROM batch b JOIN heads hd USING (partition) JOIN counts c USING (partition))
+        SELECT partition, head FROM heads
         """;
 
-    private const string NotifySql = "SELECT pg_notify('" + NotificationChannel + "', current_schema() || '|' || $1 || '|' || $2::text)";
+    // Payload "{schema}|{namespace}|{partition},{partition},…"; at most this many partitions each (payloads stay < 8000 bytes).
+    private const int PartitionsPerNotification = 500;
 
+    private const string NotifySql = "SELECT pg_notify('" + NotificationChannel + "', current_schema() || '|' || $1 || '|' || $2)";
+
+    // One query for every partition of a delivery round: per partition, the events after its position.
     private const string ReadSql = """
-        SELECT stream_key, seq, payload, appended_at FROM stream_events
-        WHERE namespace = $1 AND partition = $2 AND seq > $3
-        ORDER BY seq
-        LIMIT $4
+        SELECT e.partition, e.stream_key, e.seq, e.payload, e.appended_at
+        FROM unnest($2::int[], $3::bigint[]) AS f(partition, after_seq)
+        CROSS JOIN LATERAL (
+            SELECT partition, stream_key, seq, payload, appended_at FROM stream_events
+            WHERE namespace = $1 AND partition = f.partition AND seq > f.after_seq
+            ORDER BY seq
+            LIMIT $4) AS e
+        ORDER BY e.partition, e.seq
         """;
 
-    private const string GetCheckpointSql =
-        "SELECT seq FROM stream_checkpoints WHERE consumer = $1 AND namespace = $2 AND partition = $3";
+    private const string GetCheckpointsSql =
+        "SELECT partition, seq FROM stream_checkpoints WHERE consumer = $1 AND namespace = $2 AND partition = ANY($3)";
 
-    private const string SaveCheckpointSql = """
-        INSERT INTO stream_checkpoints (consumer, namespace, partition, seq) VALUES ($1, $2, $3, $4)
+    private const string SaveCheckpointsSql = """
+        INSERT INTO stream_checkpoints (consumer, namespace, partition, seq)
+        SELECT $1, $2, t.partition, t.seq FROM unnest($3::int[], $4::bigint[]) AS t(partition, seq)
+        ORDER BY t.partition
         ON CONFLICT (consumer, namespace, partition) DO UPDATE SET seq = GREATEST(stream_checkpoints.seq, EXCLUDED.seq)
         """;
 
@@ -55,69 +75,72 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
             return [];
         }
 
-        var groups = appends
+        var byNamespace = appends
             .Select((append, index) => (append, index))
-            .GroupBy(item => (item.append.Namespace, item.append.Partition))
-            .OrderBy(group => group.Key.Namespace, StringComparer.Ordinal)
-            .ThenBy(group => group.Key.Partition) // a fixed lock order: concurrent batches cannot deadlock
+            .GroupBy(item => item.append.Namespace, StringComparer.Ordinal)
+            .OrderBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group => group.ToList())
             .ToList();
         try
         {
+            // No explicit transaction: the statements of one batch run in one implicit transaction,
+            // which commits with the batch's single round trip.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var group in groups)
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var items in byNamespace)
             {
-                var items = group.ToList();
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(AppendSql)
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<string> { TypedValue = group.Key.Namespace },
-                        new NpgsqlParameter<int> { TypedValue = group.Key.Partition },
-                        new NpgsqlParameter<long> { TypedValue = items.Count },
+                        new NpgsqlParameter<string> { TypedValue = items[0].append.Namespace },
+                        new NpgsqlParameter<int[]> { TypedValue = [.. items.Select(i => i.append.Partition)] },
                         new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Key)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Payload)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     },
                 });
             }
 
-            foreach (var group in groups)
+            foreach (var items in byNamespace)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql)
+                foreach (var chunk in items.Select(i => i.append.Partition).Distinct().Order().Chunk(PartitionsPerNotification))
                 {
-                    Parameters =
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql)
                     {
-                        new NpgsqlParameter<string> { TypedValue = group.Key.Namespace },
-                        new NpgsqlParameter<int> { TypedValue = group.Key.Partition },
-                    },
-                });
+                        Parameters =
+                        {
+                            new NpgsqlParameter<string> { TypedValue = items[0].append.Namespace },
+                            new NpgsqlParameter<string> { TypedValue = string.Join(',', chunk) },
+                        },
+                    });
+                }
             }
 
             var positions = new StreamPosition[appends.Count];
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                foreach (var group in groups)
+                foreach (var items in byNamespace)
                 {
-                    var seqs = new List<long>();
+                    var heads = new Dictionary<int, long>();
                     while (await reader.ReadAsync(cancellationToken))
                     {
-                        seqs.Add(reader.GetInt64(0));
+                        heads[reader.GetInt32(0)] = reader.GetInt64(1);
                     }
 
-                    // Seqs of a group follow the items' order: the last is the new head.
-                    var head = seqs.Max();
-                    var items = group.ToList();
-                    for (var i = 0; i < items.Count; i++)
+                    // A partition's events got the seqs up to its new head, in the order given.
+                    foreach (var partition in items.GroupBy(i => i.append.Partition))
                     {
-                        positions[items[i].index] = new StreamPosition(group.Key.Partition, head - items.Count + 1 + i);
+                        var seq = heads[partition.Key] - partition.Count();
+                        foreach (var (_, index) in partition)
+                        {
+                            positions[index] = new StreamPosition(partition.Key, ++seq);
+                        }
                     }
 
                     await reader.NextResultAsync(cancellationToken);
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return positions;
         }
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
@@ -127,62 +150,81 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
     }
 
     public async Task<IReadOnlyList<StreamEvent>> ReadAsync(
-        string streamNamespace, int partition, long afterSeq, int limit, CancellationToken cancellationToken)
+        string streamNamespace, IReadOnlyList<StreamPosition> after, int limitPerPartition, CancellationToken cancellationToken)
     {
+        if (after.Count == 0)
+        {
+            return [];
+        }
+
         try
         {
             await using var command = dataSource.CreateCommand(ReadSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. after.Select(position => position.Partition)] });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. after.Select(position => position.Seq)] });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limitPerPartition });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var events = new List<StreamEvent>();
             while (await reader.ReadAsync(cancellationToken))
             {
                 events.Add(new StreamEvent(
-                    streamNamespace, reader.GetString(0), partition, reader.GetInt64(1), reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3)));
+                    streamNamespace, reader.GetString(1), reader.GetInt32(0), reader.GetInt64(2), reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4)));
             }
 
             return events;
         }
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
         {
-            throw PostgresStore.Unavailable($"read stream {streamNamespace}/{partition}", exception);
+            throw PostgresStore.Unavailable($"read {after.Count} partitions of stream {streamNamespace}", exception);
         }
     }
 
-    public async Task<long> GetCheckpointAsync(string consumer, string streamNamespace, int partition, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, long>> GetCheckpointsAsync(
+        string consumer, string streamNamespace, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
     {
         try
         {
-            await using var command = dataSource.CreateCommand(GetCheckpointSql);
+            await using var command = dataSource.CreateCommand(GetCheckpointsSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
-            return await command.ExecuteScalarAsync(cancellationToken) is long seq ? seq : 0;
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. partitions] });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var checkpoints = new Dictionary<int, long>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                checkpoints[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+
+            return checkpoints;
         }
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
         {
-            throw PostgresStore.Unavailable($"read the checkpoint of {consumer} in {streamNamespace}/{partition}", exception);
+            throw PostgresStore.Unavailable($"read the checkpoints of {consumer} in {streamNamespace}", exception);
         }
     }
 
-    public async Task SaveCheckpointAsync(string consumer, string streamNamespace, int partition, long seq, CancellationToken cancellationToken)
+    public async Task SaveCheckpointsAsync(
+        string consumer, string streamNamespace, IReadOnlyList<StreamPosition> positions, CancellationToken cancellationToken)
     {
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            await using var command = dataSource.CreateCommand(SaveCheckpointSql);
+            await using var command = dataSource.CreateCommand(SaveCheckpointsSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. positions.Select(position => position.Partition)] });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. positions.Select(position => position.Seq)] });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
         {
-            throw PostgresStore.Unavailable($"save the checkpoint of {consumer} in {streamNamespace}/{partition}", exception);
+            throw PostgresStore.Unavailable($"save {positions.Count} checkpoints of {consumer} in {streamNamespace}", exception);
         }
     }
 

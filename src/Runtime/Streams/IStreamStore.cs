@@ -9,14 +9,19 @@ public interface IStreamStore
     /// <summary>Appends all events in one transaction; positions come back in the order given.</summary>
     Task<IReadOnlyList<StreamPosition>> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken);
 
-    /// <summary>Events of one partition with seq greater than <paramref name="afterSeq"/>, in order.</summary>
+    /// <summary>
+    /// For each position, the events of its partition with a greater seq, at most
+    /// <paramref name="limitPerPartition"/> of each partition, ordered by partition and seq.
+    /// </summary>
     Task<IReadOnlyList<StreamEvent>> ReadAsync(
-        string streamNamespace, int partition, long afterSeq, int limit, CancellationToken cancellationToken);
+        string streamNamespace, IReadOnlyList<StreamPosition> after, int limitPerPartition, CancellationToken cancellationToken);
 
-    /// <summary>The last seq the consumer finished in the partition (0 when none).</summary>
-    Task<long> GetCheckpointAsync(string consumer, string streamNamespace, int partition, CancellationToken cancellationToken);
+    /// <summary>The last seq the consumer finished in each partition; a partition without a checkpoint is absent.</summary>
+    Task<IReadOnlyDictionary<int, long>> GetCheckpointsAsync(
+        string consumer, string streamNamespace, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken);
 
-    Task SaveCheckpointAsync(string consumer, string streamNamespace, int partition, long seq, CancellationToken cancellationToken);
+    /// <summary>Moves the consumer's checkpoints forward (never back) in one statement.</summary>
+    Task SaveCheckpointsAsync(string consumer, string streamNamespace, IReadOnlyList<StreamPosition> positions, CancellationToken cancellationToken);
 
     /// <summary>The partitions among <paramref name="partitions"/> holding events past the consumer's checkpoint.</summary>
     Task<IReadOnlyList<int>> GetPendingPartitionsAsync(

@@ -6,5 +6,11 @@ namespace Governance.Runtime.Streams;
 /// </summary>
 public interface IStreamSubscriber
 {
-    Task OnStreamEvent(StreamEvent streamEvent);
+    /// <summary>
+    /// The next events of this grain's key, in seq order, in one turn: one or more, as many as
+    /// arrived since the last delivery (up to the read batch). When the call throws, all of them
+    /// come again. <paramref name="cancellationToken"/> fires when the silo stops: a subscriber may
+    /// stop between events by throwing, and the events come again (those applied are replays then).
+    /// </summary>
+    Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken);
 }

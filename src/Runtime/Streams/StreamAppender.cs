@@ -7,7 +7,9 @@ namespace Governance.Runtime.Streams;
 
 /// <summary>
 /// Batches concurrent appends into one transaction each (group commit), acknowledging every append
-/// only after its batch committed, then wakes local consumers of the touched partitions.
+/// only after its batch committed, then wakes local consumers of the touched partitions. A few
+/// batches may be in flight at once: batches that touch the same partition queue on its head row in
+/// the store, so seqs still commit in order.
 /// </summary>
 internal sealed class StreamAppender(
     IStreamStore store,
@@ -16,7 +18,7 @@ internal sealed class StreamAppender(
     ILogger<StreamAppender> logger) : BackgroundService, IStreamProducer
 {
     private readonly Channel<PendingAppend> _queue = Channel.CreateBounded<PendingAppend>(
-        new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(16_384) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
     private sealed record PendingAppend(StreamAppend Append, TaskCompletionSource<StreamPosition> Completion);
 
@@ -29,7 +31,10 @@ internal sealed class StreamAppender(
         return await pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.AppendWriters).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingAppend>(options.Value.MaxAppendBatch);
         try
@@ -42,7 +47,11 @@ internal sealed class StreamAppender(
                     batch.Add(next);
                 }
 
-                await WriteBatchAsync(batch, stoppingToken);
+                // Another writer may have taken what woke this one.
+                if (batch.Count > 0)
+                {
+                    await WriteBatchAsync(batch, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -6,11 +6,17 @@ public sealed class StreamOptions
     /// <summary>At most this many appends share one transaction. Default: 512.</summary>
     public int MaxAppendBatch { get; set; } = 512;
 
-    /// <summary>Events read from one partition at a time. Default: 256.</summary>
-    public int ReadBatch { get; set; } = 256;
+    /// <summary>Append transactions in flight at once. Default: 4.</summary>
+    public int AppendWriters { get; set; } = 4;
 
-    /// <summary>Keys of one partition batch delivered concurrently (each key stays in order). Default: 16.</summary>
-    public int MaxConcurrentKeys { get; set; } = 16;
+    /// <summary>Events read from one partition in one delivery round. Default: 128.</summary>
+    public int ReadBatch { get; set; } = 128;
+
+    /// <summary>Partitions read together in one delivery round. Default: 256.</summary>
+    public int MaxPartitionsPerRound { get; set; } = 256;
+
+    /// <summary>Keys of one round delivered concurrently (each key stays in order). Default: 64.</summary>
+    public int MaxConcurrentKeys { get; set; } = 64;
 
     /// <summary>
     /// Without a notification, partitions are checked for events this often (a safety net for
@@ -22,5 +28,5 @@ public sealed class StreamOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     internal bool IsValid() =>
-        MaxAppendBatch > 0 && ReadBatch > 0 && MaxConcurrentKeys > 0 && SweepInterval > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero;
+        MaxAppendBatch > 0 && AppendWriters > 0 && ReadBatch > 0 && MaxPartitionsPerRound > 0 && MaxConcurrentKeys > 0 && SweepInterval > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero;
 }

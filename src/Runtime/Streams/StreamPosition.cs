@@ -1,4 +1,4 @@
 namespace Governance.Runtime.Streams;
 
-/// <summary>Where an appended event landed.</summary>
+/// <summary>A seq in a partition: where an appended event landed, or how far a consumer got.</summary>
 public sealed record StreamPosition(int Partition, long Seq);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Governance.Runtime.Activation;
 using Governance.Runtime.Reminders;
 using Microsoft.Extensions.Hosting;
@@ -7,9 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Governance.Runtime.Streams;
 
 /// <summary>
-/// Delivers stream events of the owned partitions to their subscriber grains: per partition in
-/// seq order, keys of a batch concurrently (each key in order), then moves the checkpoint. Woken
-/// by <see cref="StreamWakeups"/>; a periodic sweep covers missed notifications.
+/// Delivers stream events of the owned partitions to their subscriber grains in rounds: every
+/// partition with news is read in one query, each key gets all its new events in one call (keys
+/// concurrently, each in order), then the checkpoints move. Under load a round carries more events
+/// per key, so the cost per event falls. Woken by <see cref="StreamWakeups"/>; a periodic sweep
+/// covers missed notifications.
 /// </summary>
 internal sealed class StreamPump(
     IStreamStore store,
@@ -46,24 +49,26 @@ internal sealed class StreamPump(
                 }
 
                 var now = time.GetTimestamp();
-                var ready = pending.Where(p => !retryAt.TryGetValue(p, out var at) || at <= now).ToList();
-                foreach (var partition in ready)
+                var ready = pending.Where(p => !retryAt.TryGetValue(p, out var at) || at <= now).Take(settings.MaxPartitionsPerRound).ToList();
+                if (ready.Count > 0)
                 {
-                    pending.Remove(partition);
-                    retryAt.Remove(partition);
-                    var outcome = await DrainPartitionAsync(subscription, partition, checkpoints, stoppingToken);
-                    if (outcome != PartitionOutcome.Drained)
+                    pending.ExceptWith(ready);
+                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, stoppingToken))
                     {
-                        pending.Add(partition);
-                    }
+                        retryAt.Remove(partition);
+                        if (outcome != PartitionOutcome.Drained)
+                        {
+                            pending.Add(partition);
+                        }
 
-                    if (outcome == PartitionOutcome.Failed)
-                    {
-                        retryAt[partition] = now + (long)(settings.RetryDelay.TotalSeconds * time.TimestampFrequency);
+                        if (outcome == PartitionOutcome.Failed)
+                        {
+                            retryAt[partition] = now + (long)(settings.RetryDelay.TotalSeconds * time.TimestampFrequency);
+                        }
                     }
                 }
 
-                var sweepRequested = await WaitForWorkAsync(signals, pending, retryAt.Count > 0 || pending.Count > 0, settings, stoppingToken);
+                var sweepRequested = await WaitForWorkAsync(signals, pending, NextWait(pending, retryAt, lastSweep, settings), stoppingToken);
 
                 // A partition that keeps failing must not starve the sweep of the others.
                 sweepDue = sweepRequested || time.GetElapsedTime(lastSweep) >= settings.SweepInterval;
@@ -82,25 +87,44 @@ internal sealed class StreamPump(
         }
     }
 
-    /// <summary>Waits for a notification or the sweep interval; returns whether a sweep is due.</summary>
-    private static async Task<bool> WaitForWorkAsync(
-        System.Threading.Channels.ChannelReader<int> signals, HashSet<int> pending, bool busy, StreamOptions settings, CancellationToken stoppingToken)
+    /// <summary>No wait while a partition is ready; else until the next retry or the next sweep, whichever is first.</summary>
+    private TimeSpan NextWait(HashSet<int> pending, Dictionary<int, long> retryAt, long lastSweep, StreamOptions settings)
     {
-        var sweep = false;
-        if (!signals.TryPeek(out _))
+        var now = time.GetTimestamp();
+        if (pending.Any(p => !retryAt.ContainsKey(p)))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var wait = settings.SweepInterval - time.GetElapsedTime(lastSweep);
+        foreach (var at in retryAt.Values)
+        {
+            var untilRetry = TimeSpan.FromSeconds((double)(at - now) / time.TimestampFrequency);
+            wait = untilRetry < wait ? untilRetry : wait;
+        }
+
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    /// <summary>Waits up to <paramref name="wait"/> for a notification, then takes all; returns whether a sweep was asked for.</summary>
+    private async Task<bool> WaitForWorkAsync(
+        System.Threading.Channels.ChannelReader<int> signals, HashSet<int> pending, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        if (wait > TimeSpan.Zero && !signals.TryPeek(out _))
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(busy ? TimeSpan.FromMilliseconds(100) : settings.SweepInterval);
+            timeout.CancelAfter(wait);
             try
             {
                 await signals.WaitToReadAsync(timeout.Token);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                sweep = !busy;
+                // The wait is over: a retry or the sweep is due.
             }
         }
 
+        var sweep = false;
         while (signals.TryRead(out var partition))
         {
             if (partition == StreamWakeups.SweepAll)
@@ -116,69 +140,70 @@ internal sealed class StreamPump(
         return sweep;
     }
 
-    private async Task<PartitionOutcome> DrainPartitionAsync(
-        StreamSubscription subscription, int partition, Dictionary<int, long> checkpoints, CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: reads the next events of every given partition in one query, hands each key its
+    /// events in one call (keys concurrently), then moves the checkpoints of all partitions at once.
+    /// </summary>
+    private async Task<Dictionary<int, PartitionOutcome>> DeliverRoundAsync(
+        StreamSubscription subscription, List<int> partitions, Dictionary<int, long> checkpoints, CancellationToken cancellationToken)
     {
-        if (!checkpoints.TryGetValue(partition, out var checkpoint))
+        var settings = options.Value;
+        var unknown = partitions.Where(p => !checkpoints.ContainsKey(p)).ToList();
+        if (unknown.Count > 0)
         {
-            checkpoint = await store.GetCheckpointAsync(subscription.GrainTypeName, subscription.Namespace, partition, cancellationToken);
+            var stored = await store.GetCheckpointsAsync(subscription.GrainTypeName, subscription.Namespace, unknown, cancellationToken);
+            foreach (var partition in unknown)
+            {
+                checkpoints[partition] = stored.GetValueOrDefault(partition);
+            }
         }
 
-        var events = await store.ReadAsync(subscription.Namespace, partition, checkpoint, options.Value.ReadBatch, cancellationToken);
-        if (events.Count == 0)
-        {
-            checkpoints[partition] = checkpoint;
-            return PartitionOutcome.Drained;
-        }
+        var events = await store.ReadAsync(
+            subscription.Namespace, [.. partitions.Select(p => new StreamPosition(p, checkpoints[p]))], settings.ReadBatch, cancellationToken);
 
-        // The checkpoint may only pass events every key finished: stop before the first failure.
-        var firstFailed = long.MaxValue;
+        // A partition's checkpoint may only pass events every key of it finished: it stops before the first failure.
+        var firstFailed = new ConcurrentDictionary<int, long>();
         await Parallel.ForEachAsync(
-            events.GroupBy(e => e.Key, StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentKeys, CancellationToken = cancellationToken },
+            events.GroupBy(e => (e.Partition, e.Key)),
+            new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentKeys, CancellationToken = cancellationToken },
             async (keyEvents, token) =>
             {
-                foreach (var streamEvent in keyEvents)
+                var batch = keyEvents.ToList();
+                var grain = new GrainId(subscription.GrainTypeName, keyEvents.Key.Key);
+                try
                 {
-                    var grain = new GrainId(subscription.GrainTypeName, streamEvent.Key);
-                    try
-                    {
-                        await dispatcher.DeliverStreamEventAsync(grain, streamEvent, token);
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
-                    {
-                        RuntimeLog.StreamDeliveryFailed(logger, exception, streamEvent.Namespace, partition, streamEvent.Seq, grain);
-                        InterlockedMin(ref firstFailed, streamEvent.Seq);
-                        return;
-                    }
+                    await dispatcher.DeliverStreamEventsAsync(grain, batch, token);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    RuntimeLog.StreamDeliveryFailed(logger, exception, subscription.Namespace, batch[0].Partition, batch[0].Seq, grain);
+                    firstFailed.AddOrUpdate(batch[0].Partition, batch[0].Seq, (_, seen) => Math.Min(seen, batch[0].Seq));
                 }
             });
 
-        var reached = firstFailed == long.MaxValue ? events[^1].Seq : firstFailed - 1;
-        if (reached > checkpoint)
+        var outcomes = partitions.ToDictionary(p => p, _ => PartitionOutcome.Drained);
+        var advanced = new List<StreamPosition>();
+        foreach (var read in events.GroupBy(e => e.Partition))
         {
-            await store.SaveCheckpointAsync(subscription.GrainTypeName, subscription.Namespace, partition, reached, cancellationToken);
-        }
-
-        checkpoints[partition] = reached;
-        return firstFailed != long.MaxValue ? PartitionOutcome.Failed
-            : events.Count == options.Value.ReadBatch ? PartitionOutcome.MoreRemain
-            : PartitionOutcome.Drained;
-    }
-
-    private static void InterlockedMin(ref long target, long value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
+            var failed = firstFailed.TryGetValue(read.Key, out var failedSeq);
+            var reached = failed ? failedSeq - 1 : read.Last().Seq;
+            if (reached > checkpoints[read.Key])
             {
-                return;
+                advanced.Add(new StreamPosition(read.Key, reached));
             }
 
-            current = seen;
+            outcomes[read.Key] = failed ? PartitionOutcome.Failed
+                : read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain
+                : PartitionOutcome.Drained;
         }
+
+        await store.SaveCheckpointsAsync(subscription.GrainTypeName, subscription.Namespace, advanced, cancellationToken);
+        foreach (var position in advanced)
+        {
+            checkpoints[position.Partition] = position.Seq;
+        }
+
+        return outcomes;
     }
 
     private enum PartitionOutcome

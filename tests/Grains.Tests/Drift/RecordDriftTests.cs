@@ -118,6 +118,42 @@ public class RecordDriftTests
     }
 
     [Fact]
+    public void Several_results_in_one_transition_apply_in_order_revoke_once_and_skip_replays()
+    {
+        var recorded = Commit(ModelStateMachine.RecordDrift(Deployed(), Record(NoDrift(), seq: 2, eventId: "before"), DefaultProfile, DriftTime), DriftTime);
+
+        var (transition, alerts) = ModelStateMachine.RecordDrift(
+            recorded,
+            [Record(Severe(), seq: 2, eventId: "replay"), Record(NoDrift(), seq: 3, eventId: "quiet"),
+             Record(Severe(), seq: 4, eventId: "severe"), Record(Severe(), seq: 5, eventId: "severe-again")],
+            DefaultProfile,
+            DriftTime);
+
+        Assert.Equal(
+            [LedgerEvents.DriftDetected, LedgerEvents.ApprovalRevoked, LedgerEvents.DriftDetected],
+            EvidenceAssert.Names(transition.Events));
+        Assert.Equal(ApprovalStatus.Revoked, transition.State.Approval!.Status);
+        Assert.Equal(("severe-again", 5L), (transition.State.LatestDrift!.EventId, transition.State.LatestDrift.Seq));
+        Assert.Equal(recorded.DriftObservations + 3, transition.State.DriftObservations);
+        Assert.Equal(["severe", "severe-again"], alerts.Select(a => a.EventId));
+        Assert.True(alerts[0].Revoked);
+        Assert.False(alerts[1].Revoked);
+    }
+
+    [Fact]
+    public void Results_that_are_all_replays_change_nothing()
+    {
+        var recorded = Commit(ModelStateMachine.RecordDrift(Deployed(), Record(Severe(), seq: 4), DefaultProfile, DriftTime), DriftTime);
+
+        var (transition, alerts) = ModelStateMachine.RecordDrift(
+            recorded, [Record(Severe(), seq: 3, eventId: "old"), Record(Severe(), seq: 4, eventId: "same")], DefaultProfile, DriftTime);
+
+        Assert.Same(recorded, transition.State);
+        Assert.Empty(transition.Events);
+        Assert.Empty(alerts);
+    }
+
+    [Fact]
     public void A_replayed_severe_observation_does_not_revoke_or_record_twice()
     {
         var once = Commit(ModelStateMachine.RecordDrift(Deployed(), Record(Severe(), seq: 3), DefaultProfile, DriftTime), DriftTime);
@@ -257,7 +293,7 @@ public class RecordDriftTests
         await using var runtime = new GovernanceTestRuntime();
         await runtime.TrainAndSubmitAsync();
 
-        var view = await runtime.Model().RecordDrift(Record(Severe()));
+        var view = await runtime.Model().RecordDrift([Record(Severe())]);
 
         Assert.True(view.Alert!.Revoked);
         var model = await runtime.Model().GetModel();
@@ -276,7 +312,7 @@ public class RecordDriftTests
         await runtime.TrainAndSubmitAsync();
         var ledgerBefore = (await runtime.EvidenceAsync()).Count;
 
-        var view = await runtime.Model().RecordDrift(Record(NoDrift(), seq: 1, eventId: "quiet-1"));
+        var view = await runtime.Model().RecordDrift([Record(NoDrift(), seq: 1, eventId: "quiet-1")]);
 
         Assert.Equal("quiet-1", view.EventId);
         Assert.Null(view.Alert);
@@ -289,9 +325,9 @@ public class RecordDriftTests
     {
         await using var runtime = new GovernanceTestRuntime();
         await runtime.TrainAndSubmitAsync();
-        await runtime.Model().RecordDrift(Record(ReadmeExample(), seq: 1, eventId: "loud-1"));
+        await runtime.Model().RecordDrift([Record(ReadmeExample(), seq: 1, eventId: "loud-1")]);
 
-        var view = await runtime.Model().RecordDrift(Record(NoDrift(), seq: 2, eventId: "quiet-2"));
+        var view = await runtime.Model().RecordDrift([Record(NoDrift(), seq: 2, eventId: "quiet-2")]);
 
         Assert.Equal("quiet-2", view.EventId);
         Assert.Equal("quiet-2", (await runtime.Model().GetModel()).LatestDrift?.EventId);

@@ -46,13 +46,19 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         // Read through another data source (other connections): what was acknowledged is committed.
         await using var reader = NpgsqlDataSource.Create(dataSource.ConnectionString);
         var readStore = new PostgresStreamStore(reader);
-        var partitionA = await readStore.ReadAsync(streamNamespace, pa, 0, 100, CancellationToken.None);
-        var partitionB = await readStore.ReadAsync(streamNamespace, pb, 0, 100, CancellationToken.None);
+        var partitionA = await readStore.ReadAsync(streamNamespace, [new StreamPosition(pa, 0)], 100, CancellationToken.None);
+        var partitionB = await readStore.ReadAsync(streamNamespace, [new StreamPosition(pb, 0)], 100, CancellationToken.None);
         Assert.Equal([(a, 1L, "a1"), (a, 2L, "a2"), (c, 3L, "c1"), (c, 4L, "c2"), (a, 5L, "a3")], partitionA.Select(e => (e.Key, e.Seq, e.Payload)));
         Assert.Equal([(b, 1L, "b1"), (b, 2L, "b2")], partitionB.Select(e => (e.Key, e.Seq, e.Payload)));
         Assert.All(partitionA.Concat(partitionB), e => Assert.Equal(streamNamespace, e.Namespace));
-        Assert.Equal([4L, 5L], (await readStore.ReadAsync(streamNamespace, pa, 3, 100, CancellationToken.None)).Select(e => e.Seq));
-        Assert.Equal([1L, 2L], (await readStore.ReadAsync(streamNamespace, pa, 0, 2, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Equal([4L, 5L], (await readStore.ReadAsync(streamNamespace, [new StreamPosition(pa, 3)], 100, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Equal([1L, 2L], (await readStore.ReadAsync(streamNamespace, [new StreamPosition(pa, 0)], 2, CancellationToken.None)).Select(e => e.Seq));
+
+        // Several partitions in one read: each from its own position, each limited on its own, by partition then seq.
+        var both = await readStore.ReadAsync(streamNamespace, [new StreamPosition(pb, 1), new StreamPosition(pa, 2)], 2, CancellationToken.None);
+        Assert.Equal(
+            new[] { (pa, 3L, "c1"), (pa, 4L, "c2"), (pb, 2L, "b2") }.OrderBy(e => e.Item1),
+            both.Select(e => (e.Partition, e.Seq, e.Payload)));
     }
 
     [Fact]
@@ -67,17 +73,22 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         await store.AppendAsync([Append(streamNamespace, a, "a1"), Append(streamNamespace, a, "a2"), Append(streamNamespace, b, "b1")], CancellationToken.None);
 
         var before = await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None);
-        await store.SaveCheckpointAsync(Consumer, streamNamespace, pa, 2, CancellationToken.None);
-        await store.SaveCheckpointAsync(Consumer, streamNamespace, pa, 1, CancellationToken.None);
+        await store.SaveCheckpointsAsync(Consumer, streamNamespace, [new StreamPosition(pa, 2)], CancellationToken.None);
+        await store.SaveCheckpointsAsync(Consumer, streamNamespace, [new StreamPosition(pa, 1)], CancellationToken.None);
         var after = await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None);
 
         Assert.Equal(new[] { pa, pb }.Order(), before.Order());
         Assert.Equal([pb], after);
-        Assert.Equal(2, await store.GetCheckpointAsync(Consumer, streamNamespace, pa, CancellationToken.None));
-        Assert.Equal(0, await store.GetCheckpointAsync(Consumer, streamNamespace, pb, CancellationToken.None));
+        Assert.Equal(2, (await store.GetCheckpointsAsync(Consumer, streamNamespace, [pa], CancellationToken.None)).GetValueOrDefault(pa));
+        Assert.False((await store.GetCheckpointsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None)).ContainsKey(pb));
         Assert.Equal(new[] { pa, pb }.Order(), (await store.GetPendingPartitionsAsync("another-consumer", streamNamespace, [pa, pb], CancellationToken.None)).Order());
         var elsewhere = Enumerable.Range(0, 3).First(p => p != pa && p != pb);
         Assert.Empty(await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [elsewhere], CancellationToken.None));
+
+        // Several partitions in one statement, each only forward.
+        await store.SaveCheckpointsAsync(Consumer, streamNamespace, [new StreamPosition(pa, 1), new StreamPosition(pb, 1)], CancellationToken.None);
+        var saved = await store.GetCheckpointsAsync(Consumer, streamNamespace, [pa, pb], CancellationToken.None);
+        Assert.Equal(new Dictionary<int, long> { [pa] = 2, [pb] = 1 }, saved);
     }
 
     [Fact]
@@ -111,7 +122,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.Position).Distinct().Count());
         foreach (var partition in keys.Select(Partitioning.PartitionOf).Distinct())
         {
-            var events = await store.ReadAsync(streamNamespace, partition, 0, 10_000, CancellationToken.None);
+            var events = await store.ReadAsync(streamNamespace, [new StreamPosition(partition, 0)], 10_000, CancellationToken.None);
             var expected = acknowledged.Where(a => a.Position.Partition == partition).ToList();
             Assert.Equal(Enumerable.Range(1, expected.Count).Select(i => (long)i), events.Select(e => e.Seq));
             Assert.Equal(
@@ -161,8 +172,9 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(100);
         var payloads = Enumerable.Range(1, count).Select(i => $"{key}#{i:D2}").ToArray();
 
-        // One transaction before the silo starts: the pump reads all of them as one batch, so the
-        // checkpoint is not saved before the batch is done and the next silo redelivers from the start.
+        // One transaction before the silo starts: the pump hands all of them to the grain in one
+        // delivery, the stop interrupts it between events, so the checkpoint is never saved and the
+        // next silo redelivers from the start.
         var positions = await new PostgresStreamStore(dataSource).AppendAsync(
             [.. payloads.Select(p => Append(streamNamespace, key, p))], CancellationToken.None);
 
@@ -244,7 +256,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var store = new PostgresStreamStore(dataSource);
         var checkpoint = 0L;
         await Eventually.HoldsAsync(
-            async () => (checkpoint = await store.GetCheckpointAsync(Consumer, streamNamespace, partition, CancellationToken.None)) >= seq,
+            async () => (checkpoint = (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition)) >= seq,
             Patience,
             () => $"the {Consumer} checkpoint of {streamNamespace}/{partition} to reach {seq} (it is {checkpoint})");
         Assert.Equal(seq, checkpoint);

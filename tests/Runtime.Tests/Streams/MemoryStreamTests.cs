@@ -83,6 +83,31 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_that_queue_up_while_a_key_is_busy_arrive_together_in_one_call()
+    {
+        var key = Key("busy");
+        StreamProbeGrain.DelayByKey[key] = TimeSpan.FromSeconds(1);
+        await Producer.AppendAsync(_namespace, key, $"{key}#01", CancellationToken.None);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(StreamProbeGrain.CallsByKey.GetValueOrDefault(key) == 1),
+            Patience,
+            () => $"stream-probe/{key} to be working on its first event");
+
+        // While the first event takes its second, nine more queue up: the next round hands them over at once.
+        var payloads = Enumerable.Range(2, 9).Select(i => $"{key}#{i:D2}").ToArray();
+        foreach (var payload in payloads)
+        {
+            await Producer.AppendAsync(_namespace, key, payload, CancellationToken.None);
+        }
+
+        StreamProbeGrain.DelayByKey.TryRemove(key, out _);
+
+        var state = await AppliedAsync(key, 10);
+        Assert.Equal([$"{key}#01", .. payloads], state.Payloads);
+        Assert.Equal(2, StreamProbeGrain.CallsByKey[key]);
+    }
+
+    [Fact]
     public async Task Events_of_many_keys_across_partitions_all_arrive()
     {
         var keys = Enumerable.Range(1, 200).Select(i => Key($"many-{i:D3}")).ToArray();
@@ -143,7 +168,7 @@ public sealed class MemoryStreamTests : IAsyncLifetime
             Patience,
             () => $"stream-probe/{key} to have been handed #3 at least three times");
 
-        Assert.Equal(failing.Seq - 1, await Store.GetCheckpointAsync(Consumer, _namespace, partition, CancellationToken.None));
+        Assert.Equal(failing.Seq - 1, (await Store.GetCheckpointsAsync(Consumer, _namespace, [partition], CancellationToken.None)).GetValueOrDefault(partition));
         Assert.Equal([first.Seq, second.Seq], (await Grains.GetGrain<IStreamProbeGrain>(key).GetState()).Seqs);
 
         StreamProbeGrain.FailuresByPayload[$"{key}#3"] = 0;
@@ -204,7 +229,7 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     {
         var checkpoint = 0L;
         await Eventually.HoldsAsync(
-            async () => (checkpoint = await Store.GetCheckpointAsync(Consumer, _namespace, partition, CancellationToken.None)) >= seq,
+            async () => (checkpoint = (await Store.GetCheckpointsAsync(Consumer, _namespace, [partition], CancellationToken.None)).GetValueOrDefault(partition)) >= seq,
             Patience,
             () => $"the {Consumer} checkpoint of {_namespace}/{partition} to reach {seq} (it is {checkpoint})");
         Assert.Equal(seq, checkpoint);

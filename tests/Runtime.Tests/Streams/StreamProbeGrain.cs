@@ -22,13 +22,26 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
     /// <summary>Every delivery per key, redeliveries and failed ones included.</summary>
     public static ConcurrentDictionary<string, int> DeliveriesByKey { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Calls of <see cref="OnStreamEvents"/> per key (each hands one or more events).</summary>
+    public static ConcurrentDictionary<string, int> CallsByKey { get; } = new(StringComparer.Ordinal);
+
     protected override JsonTypeInfo<StreamProbeState> StateTypeInfo => StreamProbeJsonContext.Default.StreamProbeState;
 
     protected override StreamProbeState CreateEmptyState() => StreamProbeState.Empty;
 
     public Task<StreamProbeState> GetState() => Task.FromResult(State);
 
-    public async Task OnStreamEvent(StreamEvent streamEvent)
+    public async Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken)
+    {
+        CallsByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        foreach (var streamEvent in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await ApplyAsync(streamEvent);
+        }
+    }
+
+    private async Task ApplyAsync(StreamEvent streamEvent)
     {
         DeliveriesByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
         if (streamEvent.Seq <= State.LastSeq)
