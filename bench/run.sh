@@ -10,9 +10,9 @@
 # Environment (defaults in brackets):
 #   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080]  BENCH_DURATION [15s]  BENCH_WARMUP [5s]
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
-#   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]
+#   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]  BENCH_WRITE_WARMUP [20]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
-#   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_WORKERS [32]  BENCH_INGEST_SECONDS [10]
+#   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_WORKERS [32]  BENCH_INGEST_SECONDS [10]  BENCH_INGEST_WARMUP [20]
 #   BENCH_PHASES ["a b c d e"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
@@ -32,11 +32,13 @@ batch_size="${BENCH_BATCH_SIZE:-100}"
 pgbench_seconds="${BENCH_PGBENCH_SECONDS:-20}"
 write_models="${BENCH_WRITE_MODELS:-3000}"
 write_workers="${BENCH_WRITE_WORKERS:-16}"
+write_warmup="${BENCH_WRITE_WARMUP:-20}"
 memory_models="${BENCH_MEMORY_MODELS:-100000}"
 startup_runs="${BENCH_STARTUP_RUNS:-5}"
 drift_models="${BENCH_DRIFT_MODELS:-200}"
 ingest_workers="${BENCH_INGEST_WORKERS:-32}"
 ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
+ingest_warmup="${BENCH_INGEST_WARMUP:-20}"
 phases="${BENCH_PHASES:-a b c d e}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
 
@@ -238,7 +240,7 @@ phase_b() {
 
     log "(b) signature, signature, deploy on PostgreSQL: $write_models models, $write_workers workers"
     start_silo "$results/silo-postgres.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
-    driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" \
+    driver transitions --url "$silo_url" --models "$write_models" --workers "$write_workers" --warmup-seconds "$write_warmup" \
         --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/transitions.json"
     stop_silo
 
@@ -254,7 +256,7 @@ phase_b() {
 phase_e() {
     log "(e) drift to denial ($drift_models models, one at a time) and ingest ($ingest_workers workers, ${ingest_seconds}s) on PostgreSQL"
     start_silo "$results/silo-drift.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
-    driver drift --url "$silo_url" --models "$drift_models" --ingest-workers "$ingest_workers" --ingest-seconds "$ingest_seconds" \
+    driver drift --url "$silo_url" --models "$drift_models" --ingest-workers "$ingest_workers" --ingest-seconds "$ingest_seconds" --ingest-warmup-seconds "$ingest_warmup" \
         --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/drift.json"
     stop_silo
 }
@@ -291,7 +293,7 @@ done
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
-    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers; $memory_models memory models; $startup_runs start runs; $drift_models drift models, $ingest_workers ingest workers for ${ingest_seconds}s"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers after ${write_warmup}s; $memory_models memory models; $startup_runs start runs; $drift_models drift models, $ingest_workers ingest workers for ${ingest_seconds}s after ${ingest_warmup}s"
 } >"$results/environment.txt"
 raw="${output%.md}-raw"
 mkdir -p "$(dirname "$output")"

@@ -10,7 +10,10 @@ namespace Governance.Bench;
 /// one at a time, t0, POST a severe observation (202 = appended to the stream), then GET verify
 /// with no pause until it answers <c>approval_revoked</c>; the latency is t0 to that answer.
 /// Second, stream ingest: W workers POST mild observations (serving equal to training) round-robin
-/// over a few hundred trained models for T seconds; every 202 is a committed append.
+/// over a few hundred trained models for T seconds (after a warm-up); every 202 is a committed
+/// append. Then one marker observation per model, and the time until every model shows its
+/// marker as the latest applied drift: the drift monitors' backlog when the window closed (each
+/// model's stream is applied in order, so its marker comes last).
 /// </summary>
 public static class DriftCommand
 {
@@ -72,6 +75,7 @@ public static class DriftCommand
             ingest, ingestIds, mild, ingestWorkers, TimeSpan.FromSeconds(ingestSeconds), cancellationToken);
         var seconds = window.Elapsed.TotalSeconds;
         var cpu = CpuSampler.Take(siloPid, postmasterPid) - cpuAtStart;
+        var drain = await MeasureDrainAsync(ingest, ingestIds, mild, cancellationToken);
 
         ResultFile.Write(output, new JsonObject
         {
@@ -88,6 +92,9 @@ public static class DriftCommand
             ["ingest_accepted"] = accepted,
             ["ingest_refused"] = refused,
             ["observations_per_s"] = Math.Round(accepted / seconds, 1),
+            ["drain_after_window_ms"] = Math.Round(drain.TotalMilliseconds, 1),
+            ["applied_per_s"] = Math.Round(accepted / (seconds + drain.TotalSeconds), 1),
+            ["ingest_warmup_seconds"] = ingestWarmupSeconds,
             ["ingest_p50_ms"] = Math.Round(ingestLatency.PercentileMs(50), 2),
             ["ingest_p99_ms"] = Math.Round(ingestLatency.PercentileMs(99), 2),
             ["silo_cpu_us_per_observation"] = accepted > 0 ? Math.Round(cpu.Silo.Total.TotalMicroseconds / accepted, 1) : null,
@@ -150,6 +157,39 @@ public static class DriftCommand
                 throw new BenchException($"{model.ModelId}: still allowed {DenialTimeout.TotalSeconds} s after a severe observation");
             }
         }
+    }
+
+    /// <summary>From the end of the window until every model's marker observation (posted now) is applied.</summary>
+    private static async Task<TimeSpan> MeasureDrainAsync(
+        GovernanceScenario scenario, string[] modelIds, Governance.Grains.Wire.DriftObservationRequest observation, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var markers = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            modelIds, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (id, ct) => markers[id] = (await scenario.ObserveDriftAsync(id, observation, ct)).EventId);
+        var waiting = modelIds.ToList();
+        while (waiting.Count > 0)
+        {
+            if (Stopwatch.GetElapsedTime(start) > DenialTimeout)
+            {
+                throw new BenchException($"{waiting.Count} models had not applied their drift backlog {DenialTimeout.TotalSeconds} s after the window");
+            }
+
+            var applied = new ConcurrentBag<string>();
+            await Parallel.ForEachAsync(
+                waiting, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (id, ct) =>
+                {
+                    if (await scenario.LatestDriftEventIdAsync(id, ct) == markers[id])
+                    {
+                        applied.Add(id);
+                    }
+                });
+            waiting = [.. waiting.Except(applied, StringComparer.Ordinal)];
+        }
+
+        return Stopwatch.GetElapsedTime(start);
     }
 
     private static async Task<(long Accepted, long Refused, LatencyRecorder Latency)> RunIngestAsync(

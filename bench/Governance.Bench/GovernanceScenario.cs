@@ -118,6 +118,10 @@ public sealed class GovernanceScenario(GatewayClient gateway)
         gateway.PostForStatusAsync(
             $"v1/models/{modelId}/drift", MonitorToken, observation, GovernanceJsonContext.Default.DriftObservationRequest, cancellationToken);
 
+    /// <summary>GET /v1/models/{id}: the id of the latest drift observation the model applied (null when none).</summary>
+    public async Task<string?> LatestDriftEventIdAsync(string modelId, CancellationToken cancellationToken) =>
+        (await gateway.GetAsync($"v1/models/{modelId}", RegistryToken, GovernanceJsonContext.Default.ModelView, cancellationToken)).LatestDrift?.EventId;
+
     public async Task<VerifyDecision> VerifyAsync(PreparedModel model, CancellationToken cancellationToken) =>
         await gateway.GetAsync(
             $"v1/models/{model.ModelId}/verify?environment={Environment}&scope={Scope}&weights_hash={model.WeightsHash}",

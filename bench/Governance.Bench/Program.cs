@@ -40,7 +40,7 @@ static int Usage()
         usage: Governance.Bench <command> [--option value ...]
           setup-verify --url U --models N --workers W --ids FILE
               create N deployed models through the API; write "id weights_hash" lines for wrk
-          transitions  --url U --models N --workers W --warmup N [--silo-pid P] [--postmaster-pid P] --out FILE
+          transitions  --url U --models N --workers W [--warmup-seconds S] [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
           drift        --url U --models N --ingest-workers W --ingest-seconds T [--ingest-warmup-seconds S] [--ingest-models M] [--silo-pid P] [--postmaster-pid P] --out FILE
               severe observation to verify = approval_revoked, one model at a time; then W workers

@@ -14,23 +14,21 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
     public const string NotificationChannel = "governance_streams";
 
     // One statement per namespace, whatever the partitions: it bumps the head row of each partition
-    // (in partition order, so concurrent appenders cannot deadlock) and numbers the partition's
-    // events after the old head in the order given. Returns each partition's new head.
+    // by its count (in partition order, so concurrent appenders cannot deadlock) and numbers each
+    // event by its position within its partition in this batch, after the old head. Returns each
+    // partition's new head.
     private const string AppendSql = """
-        WITH batch AS (
-            SELECT t.partition, t.stream_key, t.payload, t.ord
-            FROM unnest($2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS t(partition, stream_key, payload, ord)),
-        counts AS (
-            SELECT partition, count(*) AS n FROM batch GROUP BY partition),
-        heads AS (
+        WITH heads AS (
             INSERT INTO stream_heads AS h (namespace, partition, head)
-            SELECT $1, partition, n FROM counts ORDER BY partition
+            SELECT $1, c.partition, c.n FROM unnest($2::int[], $3::bigint[]) AS c(partition, n) ORDER BY c.partition
             ON CONFLICT (namespace, partition) DO UPDATE SET head = h.head + EXCLUDED.head
             RETURNING partition, head),
         inserted AS (
             INSERT INTO stream_events (namespace, partition, seq, stream_key, payload)
-            SELECT $1, b.partition, hd.head - c.n + row_number() OVER (PARTITION BY b.partition ORDER BY b.ord), b.stream_key, b.payload
-            FROM batch b JOIN heads hd USING (partition) JOIN counts c USING (partition))
+            SELECT $1, e.partition, hd.head - c.n + e.position, e.stream_key, e.payload
+            FROM unnest($4::int[], $5::bigint[], $6::text[], $7::text[]) AS e(partition, position, stream_key, payload)
+            JOIN unnest($2::int[], $3::bigint[]) AS c(partition, n) USING (partition)
+            JOIN heads hd USING (partition))
         SELECT partition, head FROM heads
         """;
 
@@ -89,12 +87,24 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
             await using var batch = new NpgsqlBatch(connection);
             foreach (var items in byNamespace)
             {
+                // Per partition its count; per event its position (1, 2, …) among its partition's events here.
+                var counts = new SortedDictionary<int, long>();
+                var positionsInPartition = new long[items.Count];
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var partition = items[i].append.Partition;
+                    positionsInPartition[i] = counts[partition] = counts.GetValueOrDefault(partition) + 1;
+                }
+
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(AppendSql)
                 {
                     Parameters =
                     {
                         new NpgsqlParameter<string> { TypedValue = items[0].append.Namespace },
+                        new NpgsqlParameter<int[]> { TypedValue = [.. counts.Keys] },
+                        new NpgsqlParameter<long[]> { TypedValue = [.. counts.Values] },
                         new NpgsqlParameter<int[]> { TypedValue = [.. items.Select(i => i.append.Partition)] },
+                        new NpgsqlParameter<long[]> { TypedValue = positionsInPartition },
                         new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Key)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Payload)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     },
