@@ -146,19 +146,26 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var streamNamespace = Namespace();
         var applicationName = $"stream-notify-{Guid.NewGuid():N}"[..40];
         var key = $"notified-{Guid.NewGuid():N}";
+        var other = KeyOutsidePartitionOf(key, "notified-too");
         using var host = await StartSiloAsync(dataSource, streamNamespace, applicationName, sweepInterval: TimeSpan.FromSeconds(30));
         await ListenerIsListeningAsync(applicationName);
 
         // Appended by another writer (as another silo would), so this silo's appender cannot wake its pump:
-        // only the notification can, since the next sweep is 30 seconds away.
-        var position = (await new PostgresStreamStore(dataSource).AppendAsync([Append(streamNamespace, key, "ping")], CancellationToken.None))[0];
-        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
-        await Eventually.HoldsAsync(
-            async () => (await grain.GetState()).Seqs.Count == 1,
-            TimeSpan.FromSeconds(2),
-            () => $"stream-probe/{key} to have applied seq {position.Seq} of {streamNamespace} within 2 s of the append (sweep interval 30 s)");
+        // only the notification can, since the next sweep is 30 seconds away. One batch over two
+        // partitions: one notification names both.
+        var positions = await new PostgresStreamStore(dataSource).AppendAsync(
+            [Append(streamNamespace, key, "ping"), Append(streamNamespace, other, "pong")], CancellationToken.None);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        foreach (var (probeKey, position) in new[] { (key, positions[0]), (other, positions[1]) })
+        {
+            var grain = grains.GetGrain<IStreamProbeGrain>(probeKey);
+            await Eventually.HoldsAsync(
+                async () => (await grain.GetState()).Seqs.Count == 1,
+                TimeSpan.FromSeconds(2),
+                () => $"stream-probe/{probeKey} to have applied seq {position.Seq} of {streamNamespace} within 2 s of the append (sweep interval 30 s)");
+            Assert.Equal([position.Seq], (await grain.GetState()).Seqs);
+        }
 
-        Assert.Equal([position.Seq], (await grain.GetState()).Seqs);
         await host.StopAsync();
     }
 
