@@ -34,6 +34,8 @@ internal sealed class StreamPump(
         var checkpoints = new Dictionary<int, long>();
         var retryAt = new Dictionary<int, long>();
         var pending = new HashSet<int>();
+        var lastRound = new Dictionary<int, long>();
+        var round = 0L;
         var sweepDue = true;
         var lastSweep = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
@@ -49,9 +51,21 @@ internal sealed class StreamPump(
                 }
 
                 var now = time.GetTimestamp();
-                var ready = pending.Where(p => !retryAt.TryGetValue(p, out var at) || at <= now).Take(settings.MaxPartitionsPerRound).ToList();
+                var ready = pending.Where(p => !retryAt.TryGetValue(p, out var at) || at <= now).ToList();
+                if (ready.Count > settings.MaxPartitionsPerRound)
+                {
+                    // More partitions have news than one round takes: those served longest ago go first.
+                    ready = [.. ready.OrderBy(p => lastRound.GetValueOrDefault(p)).Take(settings.MaxPartitionsPerRound)];
+                }
+
                 if (ready.Count > 0)
                 {
+                    round++;
+                    foreach (var partition in ready)
+                    {
+                        lastRound[partition] = round;
+                    }
+
                     pending.ExceptWith(ready);
                     foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, stoppingToken))
                     {

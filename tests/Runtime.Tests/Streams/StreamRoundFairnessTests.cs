@@ -1,0 +1,57 @@
+using Governance.Runtime.Hosting;
+using Governance.Runtime.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Governance.Runtime.Tests.Streams;
+
+/// <summary>
+/// When more partitions have news than one delivery round takes, a busy partition cannot keep the
+/// others waiting: the partitions served longest ago go first.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class StreamRoundFairnessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_partition_with_a_long_backlog_does_not_starve_one_with_a_single_event()
+    {
+        var streamNamespace = $"fair-{Guid.NewGuid():N}";
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrainRuntime()
+            .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
+            .AddStreamSubscription<IStreamProbeGrain>(streamNamespace)
+            .UseMemoryStorage();
+        builder.Services.Configure<StreamOptions>(options =>
+        {
+            // One partition per round, one event per partition: a backlog takes one round per event.
+            options.MaxPartitionsPerRound = 1;
+            options.ReadBatch = 1;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var producer = host.Services.GetRequiredService<IStreamProducer>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+
+        var busy = $"busy-{Guid.NewGuid():N}";
+        var quiet = Enumerable.Range(0, 100).Select(i => $"quiet-{i}-{Guid.NewGuid():N}")
+            .First(k => Partitioning.PartitionOf(k) != Partitioning.PartitionOf(busy));
+        const int backlog = 40;
+        StreamProbeGrain.DelayByKey[busy] = TimeSpan.FromMilliseconds(25);
+        await Task.WhenAll(Enumerable.Range(1, backlog).Select(i => producer.AppendAsync(streamNamespace, busy, $"{busy}#{i}", CancellationToken.None)));
+        await producer.AppendAsync(streamNamespace, quiet, $"{quiet}#1", CancellationToken.None);
+
+        var quietGrain = grains.GetGrain<IStreamProbeGrain>(quiet);
+        await Eventually.HoldsAsync(
+            async () => (await quietGrain.GetState()).Seqs.Count == 1,
+            Patience,
+            () => $"stream-probe/{quiet} to have applied its one event");
+        var busyApplied = (await grains.GetGrain<IStreamProbeGrain>(busy).GetState()).Seqs.Count;
+
+        Assert.True(busyApplied < backlog / 2, $"the quiet partition waited until {busyApplied} of the busy one's {backlog} events were applied");
+        await host.StopAsync();
+    }
+}
