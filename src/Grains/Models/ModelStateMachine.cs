@@ -255,11 +255,6 @@ public static class ModelStateMachine
     }
 
     /// <summary>
-    /// Records a drift result: the latest drift always, <c>drift_detected</c> when drifted, and a
-    /// revocation by the drift detector when the profile's auto-revoke threshold is reached (or, where
-    /// the profile asks, on distribution drift). A result at or before the last recorded seq is a replay.
-    /// </summary>
-    /// <summary>
     /// Several drift results in stream order as one transition (one write): each is applied as
     /// <see cref="RecordDrift(ModelState, DriftRecord, PolicyProfile?, DateTimeOffset)"/> would,
     /// replays skipped. Also returns the alerts the applied results raised, in order.
@@ -287,6 +282,11 @@ public static class ModelStateMachine
         return (new ModelTransition(current, events, reminders), alerts);
     }
 
+    /// <summary>
+    /// Records a drift result: the latest drift always, <c>drift_detected</c> when drifted, and a
+    /// revocation by the drift detector when the profile's auto-revoke threshold is reached (or, where
+    /// the profile asks, on distribution drift). A result at or before the last recorded seq is a replay.
+    /// </summary>
     public static ModelTransition RecordDrift(ModelState state, DriftRecord record, PolicyProfile? profile, DateTimeOffset now)
     {
         if (state.LatestDrift is { } latest && record.Seq <= latest.Seq)

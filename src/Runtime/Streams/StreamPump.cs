@@ -121,7 +121,7 @@ internal sealed class StreamPump(
     }
 
     /// <summary>Waits up to <paramref name="wait"/> for a notification, then takes all; returns whether a sweep was asked for.</summary>
-    private async Task<bool> WaitForWorkAsync(
+    private static async Task<bool> WaitForWorkAsync(
         System.Threading.Channels.ChannelReader<int> signals, HashSet<int> pending, TimeSpan wait, CancellationToken stoppingToken)
     {
         if (wait > TimeSpan.Zero && !signals.TryPeek(out _))
