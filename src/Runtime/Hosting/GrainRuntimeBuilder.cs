@@ -58,16 +58,17 @@ public sealed class GrainRuntimeBuilder(IServiceCollection services, GrainRegist
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
 
-            // The same few statements run all the time: let Npgsql prepare them unless told otherwise.
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            // Two defaults, unless the connection string gives the option itself. The same few
+            // statements run all the time: let Npgsql prepare them. Nothing here leaves session state
+            // behind (advisory locks are transaction-scoped), so a pooled connection need not be reset
+            // on each reuse (five statements each time).
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
             {
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
 
-            // Nothing here leaves session state behind (advisory locks are transaction-scoped), so a
-            // pooled connection need not be reset on each reuse (five statements each time).
-            if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase)
-                && !connectionString.Contains("noresetonclose", StringComparison.OrdinalIgnoreCase))
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             {
                 builder.ConnectionStringBuilder.NoResetOnClose = true;
             }

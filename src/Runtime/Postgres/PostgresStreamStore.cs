@@ -77,7 +77,7 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
             .Select((append, index) => (append, index))
             .GroupBy(item => item.append.Namespace, StringComparer.Ordinal)
             .OrderBy(group => group.Key, StringComparer.Ordinal)
-            .Select(group => group.ToList())
+            .Select(group => NamespaceAppend.Of(group.Key, [.. group]))
             .ToList();
         try
         {
@@ -85,41 +85,32 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
             // which commits with the batch's single round trip.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection);
-            foreach (var items in byNamespace)
+            foreach (var append in byNamespace)
             {
-                // Per partition its count; per event its position (1, 2, …) among its partition's events here.
-                var counts = new SortedDictionary<int, long>();
-                var positionsInPartition = new long[items.Count];
-                for (var i = 0; i < items.Count; i++)
-                {
-                    var partition = items[i].append.Partition;
-                    positionsInPartition[i] = counts[partition] = counts.GetValueOrDefault(partition) + 1;
-                }
-
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(AppendSql)
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<string> { TypedValue = items[0].append.Namespace },
-                        new NpgsqlParameter<int[]> { TypedValue = [.. counts.Keys] },
-                        new NpgsqlParameter<long[]> { TypedValue = [.. counts.Values] },
-                        new NpgsqlParameter<int[]> { TypedValue = [.. items.Select(i => i.append.Partition)] },
-                        new NpgsqlParameter<long[]> { TypedValue = positionsInPartition },
-                        new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Key)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(i => i.append.Payload)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new NpgsqlParameter<string> { TypedValue = append.Namespace },
+                        new NpgsqlParameter<int[]> { TypedValue = [.. append.Counts.Keys] },
+                        new NpgsqlParameter<long[]> { TypedValue = [.. append.Counts.Values] },
+                        new NpgsqlParameter<int[]> { TypedValue = [.. append.Items.Select(i => i.Append.Partition)] },
+                        new NpgsqlParameter<long[]> { TypedValue = append.PositionsInPartition },
+                        new NpgsqlParameter<string[]> { TypedValue = [.. append.Items.Select(i => i.Append.Key)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new NpgsqlParameter<string[]> { TypedValue = [.. append.Items.Select(i => i.Append.Payload)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                     },
                 });
             }
 
-            foreach (var items in byNamespace)
+            foreach (var append in byNamespace)
             {
-                foreach (var chunk in items.Select(i => i.append.Partition).Distinct().Order().Chunk(PartitionsPerNotification))
+                foreach (var chunk in append.Counts.Keys.Chunk(PartitionsPerNotification))
                 {
                     batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql)
                     {
                         Parameters =
                         {
-                            new NpgsqlParameter<string> { TypedValue = items[0].append.Namespace },
+                            new NpgsqlParameter<string> { TypedValue = append.Namespace },
                             new NpgsqlParameter<string> { TypedValue = string.Join(',', chunk) },
                         },
                     });
@@ -129,7 +120,7 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
             var positions = new StreamPosition[appends.Count];
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                foreach (var items in byNamespace)
+                foreach (var append in byNamespace)
                 {
                     var heads = new Dictionary<int, long>();
                     while (await reader.ReadAsync(cancellationToken))
@@ -137,14 +128,12 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
                         heads[reader.GetInt32(0)] = reader.GetInt64(1);
                     }
 
-                    // A partition's events got the seqs up to its new head, in the order given.
-                    foreach (var partition in items.GroupBy(i => i.append.Partition))
+                    // As the statement numbered them: new head - count + position within the partition.
+                    for (var i = 0; i < append.Items.Count; i++)
                     {
-                        var seq = heads[partition.Key] - partition.Count();
-                        foreach (var (_, index) in partition)
-                        {
-                            positions[index] = new StreamPosition(partition.Key, ++seq);
-                        }
+                        var (item, index) = append.Items[i];
+                        positions[index] = new StreamPosition(
+                            item.Partition, heads[item.Partition] - append.Counts[item.Partition] + append.PositionsInPartition[i]);
                     }
 
                     await reader.NextResultAsync(cancellationToken);
@@ -259,6 +248,27 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
         {
             throw PostgresStore.Unavailable($"find pending partitions of {consumer} in {streamNamespace}", exception);
+        }
+    }
+
+    /// <summary>
+    /// The appends of one namespace (with their index in the whole batch), each partition's count
+    /// (in partition order, the lock order) and each event's position (1, 2, …) among its partition's.
+    /// </summary>
+    private sealed record NamespaceAppend(
+        string Namespace, IReadOnlyList<(StreamAppend Append, int Index)> Items, SortedDictionary<int, long> Counts, long[] PositionsInPartition)
+    {
+        public static NamespaceAppend Of(string streamNamespace, IReadOnlyList<(StreamAppend Append, int Index)> items)
+        {
+            var counts = new SortedDictionary<int, long>();
+            var positions = new long[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                var partition = items[i].Append.Partition;
+                positions[i] = counts[partition] = counts.GetValueOrDefault(partition) + 1;
+            }
+
+            return new NamespaceAppend(streamNamespace, items, counts, positions);
         }
     }
 }

@@ -29,8 +29,8 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var store = new PostgresStreamStore(dataSource);
         var streamNamespace = Namespace();
         var a = $"a-{Guid.NewGuid():N}";
-        var b = KeyOutsidePartitionOf(a, "b");
-        var c = KeyInPartitionOf(a, "c");
+        var b = StreamKeys.OutsidePartitionOf(a, "b");
+        var c = StreamKeys.InPartitionOf(a, "c");
         var (pa, pb) = (Partitioning.PartitionOf(a), Partitioning.PartitionOf(b));
 
         var firstBatch = await store.AppendAsync(
@@ -68,7 +68,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var store = new PostgresStreamStore(dataSource);
         var streamNamespace = Namespace();
         var a = $"a-{Guid.NewGuid():N}";
-        var b = KeyOutsidePartitionOf(a, "b");
+        var b = StreamKeys.OutsidePartitionOf(a, "b");
         var (pa, pb) = (Partitioning.PartitionOf(a), Partitioning.PartitionOf(b));
         await store.AppendAsync([Append(streamNamespace, a, "a1"), Append(streamNamespace, a, "a2"), Append(streamNamespace, b, "b1")], CancellationToken.None);
 
@@ -98,7 +98,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var store = new PostgresStreamStore(dataSource);
         var streamNamespace = Namespace();
         var first = $"k0-{Guid.NewGuid():N}";
-        string[] keys = [first, KeyInPartitionOf(first, "k1"), KeyOutsidePartitionOf(first, "k2"), $"k3-{Guid.NewGuid():N}", $"k4-{Guid.NewGuid():N}"];
+        string[] keys = [first, StreamKeys.InPartitionOf(first, "k1"), StreamKeys.OutsidePartitionOf(first, "k2"), $"k3-{Guid.NewGuid():N}", $"k4-{Guid.NewGuid():N}"];
         const int writers = 16;
         const int appendsPerWriter = 25;
         var acknowledged = new ConcurrentBag<(string Payload, StreamPosition Position)>();
@@ -146,7 +146,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
         var streamNamespace = Namespace();
         var applicationName = $"stream-notify-{Guid.NewGuid():N}"[..40];
         var key = $"notified-{Guid.NewGuid():N}";
-        var other = KeyOutsidePartitionOf(key, "notified-too");
+        var other = StreamKeys.OutsidePartitionOf(key, "notified-too");
         using var host = await StartSiloAsync(dataSource, streamNamespace, applicationName, sweepInterval: TimeSpan.FromSeconds(30));
         await ListenerIsListeningAsync(applicationName);
 
@@ -281,30 +281,4 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
     private static StreamAppend Append(string streamNamespace, string key, string payload) => new(streamNamespace, key, payload);
 
     private static string Namespace() => $"probe-{Guid.NewGuid():N}";
-
-    private static string KeyInPartitionOf(string key, string name)
-    {
-        var partition = Partitioning.PartitionOf(key);
-        for (var i = 0; ; i++)
-        {
-            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
-            if (Partitioning.PartitionOf(candidate) == partition)
-            {
-                return candidate;
-            }
-        }
-    }
-
-    private static string KeyOutsidePartitionOf(string key, string name)
-    {
-        var partition = Partitioning.PartitionOf(key);
-        for (var i = 0; ; i++)
-        {
-            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
-            if (Partitioning.PartitionOf(candidate) != partition)
-            {
-                return candidate;
-            }
-        }
-    }
 }

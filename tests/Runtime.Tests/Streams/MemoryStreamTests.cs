@@ -134,7 +134,7 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     public async Task An_event_whose_subscriber_throws_is_redelivered_before_the_later_events_of_its_key()
     {
         var key = Key("flaky");
-        var neighbour = KeyInPartitionOf(key, "flaky-neighbour");
+        var neighbour = StreamKeys.InPartitionOf(key, "flaky-neighbour");
         StreamProbeGrain.FailuresByPayload[$"{key}#2"] = 2;
 
         foreach (var (streamKey, payload) in new[] { (key, "1"), (key, "2"), (neighbour, "1"), (key, "3"), (neighbour, "2"), (key, "4") })
@@ -193,7 +193,7 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     public async Task The_sweep_still_finds_unannounced_events_while_another_partition_keeps_failing()
     {
         var poisoned = Key("poisoned");
-        var key = KeyOutsidePartitionOf(poisoned, "unannounced");
+        var key = StreamKeys.OutsidePartitionOf(poisoned, "unannounced");
         StreamProbeGrain.FailuresByPayload[$"{poisoned}#1"] = int.MaxValue;
         await Producer.AppendAsync(_namespace, poisoned, $"{poisoned}#1", CancellationToken.None);
         await Eventually.HoldsAsync(
@@ -236,29 +236,4 @@ public sealed class MemoryStreamTests : IAsyncLifetime
     }
 
     private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private static string KeyOutsidePartitionOf(string key, string name)
-    {
-        var candidate = Key(name);
-        while (Partitioning.PartitionOf(candidate) == Partitioning.PartitionOf(key))
-        {
-            candidate = Key(name);
-        }
-
-        return candidate;
-    }
-
-    /// <summary>Another fresh key that hashes into the same partition as <paramref name="key"/>.</summary>
-    private static string KeyInPartitionOf(string key, string name)
-    {
-        var partition = Partitioning.PartitionOf(key);
-        for (var i = 0; ; i++)
-        {
-            var candidate = $"{name}-{i}-{Guid.NewGuid():N}";
-            if (Partitioning.PartitionOf(candidate) == partition)
-            {
-                return candidate;
-            }
-        }
-    }
 }

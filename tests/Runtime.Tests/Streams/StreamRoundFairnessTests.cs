@@ -37,8 +37,7 @@ public sealed class StreamRoundFairnessTests
         var grains = host.Services.GetRequiredService<IGrainFactory>();
 
         var busy = $"busy-{Guid.NewGuid():N}";
-        var quiet = Enumerable.Range(0, 100).Select(i => $"quiet-{i}-{Guid.NewGuid():N}")
-            .First(k => Partitioning.PartitionOf(k) != Partitioning.PartitionOf(busy));
+        var quiet = StreamKeys.OutsidePartitionOf(busy, "quiet");
         const int backlog = 40;
         StreamProbeGrain.DelayByKey[busy] = TimeSpan.FromMilliseconds(25);
         await Task.WhenAll(Enumerable.Range(1, backlog).Select(i => producer.AppendAsync(streamNamespace, busy, $"{busy}#{i}", CancellationToken.None)));
