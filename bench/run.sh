@@ -259,6 +259,13 @@ phase_e() {
     driver drift --url "$silo_url" --models "$drift_models" --ingest-workers "$ingest_workers" --ingest-seconds "$ingest_seconds" --ingest-warmup-seconds "$ingest_warmup" \
         --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/drift.json"
     stop_silo
+
+    # The ingest target is absolute, so the machine's speed right now is shown beside it.
+    log "(e) pgbench, as a check of the machine's speed during this phase"
+    if [[ ! -f $results/pgbench-init.txt ]]; then
+        pg pgbench -i -s 10 -q pgbench >"$results/pgbench-init.txt" 2>&1
+    fi
+    run_pgbench pgbench-drift
 }
 
 # --- (d) start to ready ---------------------------------------------------------------------------

@@ -112,6 +112,10 @@ public static class ReportCommand
                 + $"{Format(Number(drift, "cpu_cores_busy"), "F2")} cores busy",
             "", null, "—", null);
 
+        var machine = ResultFile.Read(directory, "pgbench-drift");
+        table.Add("e", "machine check: pgbench -N -c 8 -j 2 right after this phase; applied obs/s ÷ its TPS",
+            Format(Number(machine, "tps"), "N0") + " TPS", "", Ratio(Number(drift, "applied_per_s"), Number(machine, "tps")), "—", null);
+
         var markdown = new StringBuilder()
             .AppendLine("# Benchmark results")
             .AppendLine()
