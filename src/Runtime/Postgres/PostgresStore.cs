@@ -68,11 +68,14 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
         ON CONFLICT (grain_type, grain_key) DO NOTHING
         """;
 
-    // Later writes: only over the ETag that was read; 0 rows when the row moved on.
-    private const string UpdateStateSql = """
-        UPDATE grain_state
-        SET etag = $4, state = $5, label = $6, deadline = $7, updated_at = now()
-        WHERE grain_type = $1 AND grain_key = $2 AND etag = $3
+    // Later writes, all of a batch in one statement: each row only over the ETag that was read, so
+    // fewer rows than writes means one of them moved on.
+    private const string UpdateStatesSql = """
+        UPDATE grain_state AS g
+        SET etag = u.etag + 1, state = u.state, label = u.label, deadline = u.deadline, updated_at = now()
+        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::text[], $6::timestamptz[])
+            AS u(grain_type, grain_key, etag, state, label, deadline)
+        WHERE g.grain_type = u.grain_type AND g.grain_key = u.grain_key COLLATE "C" AND g.etag = u.etag
         """;
 
     // A repeated (chain_id, seq) violates the primary key (23505); a gap in the chain inserts
@@ -163,11 +166,24 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var mustWriteOneRow = new List<NpgsqlBatchCommand>();
+        // In key order, so concurrent batches lock shared rows in the same order.
+        var updates = writes.Where(w => w.Write.ExpectedETag != 0)
+            .OrderBy(w => w.Grain.Type, StringComparer.Ordinal).ThenBy(w => w.Grain.Key, StringComparer.Ordinal).ToList();
+        var updateStates = updates.Count > 0 ? UpdateStatesCommand(updates) : null;
+        if (updateStates is not null)
+        {
+            batch.BatchCommands.Add(updateStates);
+        }
+
         foreach (var (grain, write) in writes)
         {
-            var state = StateCommand(grain, write, write.ExpectedETag + 1);
-            batch.BatchCommands.Add(state);
-            mustWriteOneRow.Add(state);
+            if (write.ExpectedETag == 0)
+            {
+                var insert = InsertStateCommand(grain, write);
+                batch.BatchCommands.Add(insert);
+                mustWriteOneRow.Add(insert);
+            }
+
             foreach (var entry in write.Ledger)
             {
                 var ledger = new NpgsqlBatchCommand(InsertLedgerSql)
@@ -197,7 +213,8 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
             await batch.ExecuteNonQueryAsync(cancellationToken);
 
             // Each state write and each ledger insert must have written exactly one row.
-            applied = mustWriteOneRow.All(command => command.RecordsAffected == 1);
+            applied = mustWriteOneRow.All(command => command.RecordsAffected == 1)
+                && (updateStates is null || updateStates.RecordsAffected == updates.Count);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -404,38 +421,52 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
     internal static StorageUnavailableException Unavailable(string operation, Exception exception) =>
         new($"PostgreSQL storage could not {operation}: {exception.Message}", exception);
 
-    private static NpgsqlBatchCommand StateCommand(GrainId grain, GrainWrite write, long newETag)
+    private static NpgsqlBatchCommand InsertStateCommand(GrainId grain, GrainWrite write) =>
+        new(InsertStateSql)
+        {
+            Parameters =
+            {
+                Text(grain.Type),
+                Text(grain.Key),
+                new NpgsqlParameter<int> { TypedValue = grain.Partition },
+                new NpgsqlParameter<long> { TypedValue = 1 },
+                new NpgsqlParameter<string> { TypedValue = write.StateJson, NpgsqlDbType = NpgsqlDbType.Jsonb },
+                NullableText(write.Label),
+                NullableInstant(write.Deadline),
+            },
+        };
+
+    private static NpgsqlBatchCommand UpdateStatesCommand(List<(GrainId Grain, GrainWrite Write)> updates)
     {
-        var state = new NpgsqlParameter<string> { TypedValue = write.StateJson, NpgsqlDbType = NpgsqlDbType.Jsonb };
-        var label = NullableText(write.Label);
-        var deadline = NullableInstant(write.Deadline);
-        return write.ExpectedETag == 0
-            ? new NpgsqlBatchCommand(InsertStateSql)
+        var types = new string[updates.Count];
+        var keys = new string[updates.Count];
+        var etags = new long[updates.Count];
+        var states = new string[updates.Count];
+        var labels = new string?[updates.Count];
+        var deadlines = new DateTimeOffset?[updates.Count];
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var (grain, write) = updates[i];
+            types[i] = grain.Type;
+            keys[i] = grain.Key;
+            etags[i] = write.ExpectedETag;
+            states[i] = write.StateJson;
+            labels[i] = write.Label;
+            deadlines[i] = write.Deadline?.ToUniversalTime();
+        }
+
+        return new NpgsqlBatchCommand(UpdateStatesSql)
+        {
+            Parameters =
             {
-                Parameters =
-                {
-                    Text(grain.Type),
-                    Text(grain.Key),
-                    new NpgsqlParameter<int> { TypedValue = grain.Partition },
-                    new NpgsqlParameter<long> { TypedValue = newETag },
-                    state,
-                    label,
-                    deadline,
-                },
-            }
-            : new NpgsqlBatchCommand(UpdateStateSql)
-            {
-                Parameters =
-                {
-                    Text(grain.Type),
-                    Text(grain.Key),
-                    new NpgsqlParameter<long> { TypedValue = write.ExpectedETag },
-                    new NpgsqlParameter<long> { TypedValue = newETag },
-                    state,
-                    label,
-                    deadline,
-                },
-            };
+                new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<string[]> { TypedValue = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<long[]> { TypedValue = etags },
+                new NpgsqlParameter<string[]> { TypedValue = states, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new NpgsqlParameter<string?[]> { TypedValue = labels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = deadlines, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+            },
+        };
     }
 
     private static NpgsqlBatchCommand ReminderCommand(GrainId grain, ReminderChange change) =>

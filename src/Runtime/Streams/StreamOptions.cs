@@ -24,9 +24,17 @@ public sealed class StreamOptions
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Under load, delivered positions are saved as checkpoints at most this often (and always before
+    /// the pump waits for news). A crash replays at most about this much. Zero saves after every
+    /// delivery round. Default: 1 second.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A partition whose delivery failed is retried after this delay. Default: 1 second.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     internal bool IsValid() =>
-        MaxAppendBatch > 0 && AppendWriters > 0 && ReadBatch > 0 && MaxPartitionsPerRound > 0 && MaxConcurrentKeys > 0 && SweepInterval > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero;
+        MaxAppendBatch > 0 && AppendWriters > 0 && ReadBatch > 0 && MaxPartitionsPerRound > 0 && MaxConcurrentKeys > 0 && SweepInterval > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero
+        && CheckpointInterval >= TimeSpan.Zero;
 }

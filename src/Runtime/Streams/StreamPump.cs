@@ -24,6 +24,9 @@ internal sealed class StreamPump(
     IOptions<StreamOptions> options,
     ILogger<StreamPump> logger) : BackgroundService
 {
+    /// <summary>How long a stopping pump tries to save its last checkpoints.</summary>
+    private static readonly TimeSpan StopSaveTimeout = TimeSpan.FromSeconds(5);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(subscriptions.Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken)));
 
@@ -32,6 +35,8 @@ internal sealed class StreamPump(
         var settings = options.Value;
         var signals = wakeups.Subscribe(subscription.Namespace);
         var checkpoints = new Dictionary<int, long>();
+        var unsaved = new Dictionary<int, long>();
+        var lastSave = time.GetTimestamp();
         var retryAt = new Dictionary<int, long>();
         var pending = new HashSet<int>();
         var lastRound = new Dictionary<int, long>();
@@ -67,7 +72,7 @@ internal sealed class StreamPump(
                     }
 
                     pending.ExceptWith(ready);
-                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, stoppingToken))
+                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, unsaved, stoppingToken))
                     {
                         retryAt.Remove(partition);
                         if (outcome != PartitionOutcome.Drained)
@@ -82,22 +87,62 @@ internal sealed class StreamPump(
                     }
                 }
 
-                var sweepRequested = await WaitForWorkAsync(signals, pending, NextWait(pending, retryAt, lastSweep, settings), stoppingToken);
+                // Checkpoints are saved once per interval under load, and always before the pump waits:
+                // a crash replays at most an interval of events, which consumers skip (they are idempotent).
+                var wait = NextWait(pending, retryAt, lastSweep, settings);
+                if (unsaved.Count > 0 && (wait > TimeSpan.Zero || time.GetElapsedTime(lastSave) >= settings.CheckpointInterval))
+                {
+                    await SaveCheckpointsAsync(subscription, unsaved, stoppingToken);
+                    lastSave = time.GetTimestamp();
+                }
+
+                var sweepRequested = await WaitForWorkAsync(signals, pending, wait, stoppingToken);
 
                 // A partition that keeps failing must not starve the sweep of the others.
                 sweepDue = sweepRequested || time.GetElapsedTime(lastSweep) >= settings.SweepInterval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception exception)
             {
                 RuntimeLog.StreamPumpFailed(logger, exception, subscription.Namespace, subscription.GrainTypeName);
+
+                // Back to the saved checkpoints: what was delivered since is delivered again.
                 checkpoints.Clear();
+                unsaved.Clear();
                 sweepDue = true;
                 await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+
+        await SaveOnStopAsync(subscription, unsaved);
+    }
+
+    private async Task SaveCheckpointsAsync(StreamSubscription subscription, Dictionary<int, long> unsaved, CancellationToken cancellationToken)
+    {
+        await store.SaveCheckpointsAsync(
+            subscription.GrainTypeName, subscription.Namespace, [.. unsaved.Select(p => new StreamPosition(p.Key, p.Value))], cancellationToken);
+        unsaved.Clear();
+    }
+
+    /// <summary>Saves what was delivered since the last save, so a clean restart replays nothing; failing that, it is replayed.</summary>
+    private async Task SaveOnStopAsync(StreamSubscription subscription, Dictionary<int, long> unsaved)
+    {
+        if (unsaved.Count == 0)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StopSaveTimeout);
+        try
+        {
+            await SaveCheckpointsAsync(subscription, unsaved, timeout.Token);
+        }
+        catch (Exception exception)
+        {
+            RuntimeLog.StreamPumpFailed(logger, exception, subscription.Namespace, subscription.GrainTypeName);
         }
     }
 
@@ -156,10 +201,12 @@ internal sealed class StreamPump(
 
     /// <summary>
     /// One round: reads the next events of every given partition in one query, hands each key its
-    /// events in one call (keys concurrently), then moves the checkpoints of all partitions at once.
+    /// events in one call (keys concurrently), then moves the in-memory checkpoints; the moved ones
+    /// are noted in <paramref name="unsaved"/> until they are saved.
     /// </summary>
     private async Task<Dictionary<int, PartitionOutcome>> DeliverRoundAsync(
-        StreamSubscription subscription, List<int> partitions, Dictionary<int, long> checkpoints, CancellationToken cancellationToken)
+        StreamSubscription subscription, List<int> partitions, Dictionary<int, long> checkpoints, Dictionary<int, long> unsaved,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var unknown = partitions.Where(p => !checkpoints.ContainsKey(p)).ToList();
@@ -196,25 +243,19 @@ internal sealed class StreamPump(
             });
 
         var outcomes = partitions.ToDictionary(p => p, _ => PartitionOutcome.Drained);
-        var advanced = new List<StreamPosition>();
         foreach (var read in events.GroupBy(e => e.Partition))
         {
             var failed = firstFailed.TryGetValue(read.Key, out var failedSeq);
             var reached = failed ? failedSeq - 1 : read.Last().Seq;
             if (reached > checkpoints[read.Key])
             {
-                advanced.Add(new StreamPosition(read.Key, reached));
+                checkpoints[read.Key] = reached;
+                unsaved[read.Key] = reached;
             }
 
             outcomes[read.Key] = failed ? PartitionOutcome.Failed
                 : read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain
                 : PartitionOutcome.Drained;
-        }
-
-        await store.SaveCheckpointsAsync(subscription.GrainTypeName, subscription.Namespace, advanced, cancellationToken);
-        foreach (var position in advanced)
-        {
-            checkpoints[position.Partition] = position.Seq;
         }
 
         return outcomes;

@@ -54,6 +54,55 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Concurrent_updates_of_existing_grains_keep_each_etag_check_and_write_each_projection()
+    {
+        var store = new PostgresStore(await fixture.SchemaForAsync(GetType()));
+        var grainType = $"batch-update-{Guid.NewGuid():N}";
+        var grains = Enumerable.Range(0, 120).Select(i => new GrainId(grainType, $"g-{i:D3}")).ToList();
+        foreach (var grain in grains)
+        {
+            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], "first", null), default);
+        }
+
+        bool IsStale(int index) => index % 5 == 0;
+        DateTimeOffset? DeadlineOf(int index) => index % 2 == 0 ? null : new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.FromHours(2)).AddSeconds(index);
+        string? LabelOf(int index) => index % 3 == 0 ? null : $"second-{index}";
+
+        var outcomes = await Task.WhenAll(grains.Select((grain, index) => Task.Run(async () =>
+        {
+            try
+            {
+                var write = new GrainWrite($"{{\"n\":{index}}}", IsStale(index) ? 7 : 1, [], [], LabelOf(index), DeadlineOf(index));
+                return await store.WriteAsync(grain, write, default);
+            }
+            catch (ETagConflictException)
+            {
+                return -1;
+            }
+        })));
+
+        var listed = (await store.ListAsync(new GrainListingQuery(grainType, null, null, null, 500), default)).ToDictionary(l => l.Key);
+        for (var index = 0; index < grains.Count; index++)
+        {
+            var stored = await store.ReadAsync(grains[index], default);
+            var listing = listed[grains[index].Key];
+            if (IsStale(index))
+            {
+                Assert.Equal(-1, outcomes[index]);
+                Assert.Equal(new StoredGrainState("{\"n\": 1}", 1), stored);
+                Assert.Equal("first", listing.Label);
+            }
+            else
+            {
+                Assert.Equal(2, outcomes[index]);
+                Assert.Equal(new StoredGrainState($"{{\"n\": {index}}}", 2), stored);
+                Assert.Equal(LabelOf(index), listing.Label);
+                Assert.Equal(DeadlineOf(index), listing.Deadline);
+            }
+        }
+    }
+
     private static GrainWrite WriteWithLedger(GrainId grain, long expectedETag) => new(
         "{\"n\":1}", expectedETag, [new LedgerRecord(grain.Key, 1, "{\"seq\":1}", "hash")], [], null, null);
 }

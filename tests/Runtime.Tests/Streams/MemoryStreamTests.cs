@@ -1,8 +1,6 @@
-using Governance.Runtime.Hosting;
 using Governance.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Governance.Runtime.Tests.Streams;
 
@@ -28,19 +26,11 @@ public sealed class MemoryStreamTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime()
-            .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
-            .AddStreamSubscription<IStreamProbeGrain>(_namespace)
-            .UseMemoryStorage();
-        builder.Services.Configure<StreamOptions>(options =>
+        _host = await StreamProbeHost.StartAsync(_namespace, options =>
         {
             options.RetryDelay = TimeSpan.FromMilliseconds(50);
             options.SweepInterval = SweepInterval;
         });
-        _host = builder.Build();
-        await _host.StartAsync();
     }
 
     public async Task DisposeAsync()

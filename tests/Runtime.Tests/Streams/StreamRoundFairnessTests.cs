@@ -1,8 +1,6 @@
-using Governance.Runtime.Hosting;
 using Governance.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Governance.Runtime.Tests.Streams;
 
@@ -19,20 +17,12 @@ public sealed class StreamRoundFairnessTests
     public async Task A_partition_with_a_long_backlog_does_not_starve_one_with_a_single_event()
     {
         var streamNamespace = $"fair-{Guid.NewGuid():N}";
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime()
-            .AddGrain<IStreamProbeGrain, StreamProbeGrain>()
-            .AddStreamSubscription<IStreamProbeGrain>(streamNamespace)
-            .UseMemoryStorage();
-        builder.Services.Configure<StreamOptions>(options =>
+        using var host = await StreamProbeHost.StartAsync(streamNamespace, options =>
         {
             // One partition per round, one event per partition: a backlog takes one round per event.
             options.MaxPartitionsPerRound = 1;
             options.ReadBatch = 1;
         });
-        using var host = builder.Build();
-        await host.StartAsync();
         var producer = host.Services.GetRequiredService<IStreamProducer>();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
 
