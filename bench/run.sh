@@ -12,7 +12,7 @@
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]  BENCH_WRITE_WARMUP [20]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
-#   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_WORKERS [32]  BENCH_INGEST_SECONDS [10]  BENCH_INGEST_WARMUP [20]
+#   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_MODELS [300]  BENCH_INGEST_CONNECTIONS [32]  BENCH_INGEST_SECONDS [10]  BENCH_INGEST_WARMUP [60]
 #   BENCH_PHASES ["a b c d e"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
@@ -36,14 +36,16 @@ write_warmup="${BENCH_WRITE_WARMUP:-20}"
 memory_models="${BENCH_MEMORY_MODELS:-100000}"
 startup_runs="${BENCH_STARTUP_RUNS:-5}"
 drift_models="${BENCH_DRIFT_MODELS:-200}"
-ingest_workers="${BENCH_INGEST_WORKERS:-32}"
+ingest_models="${BENCH_INGEST_MODELS:-300}"
+ingest_connections="${BENCH_INGEST_CONNECTIONS:-32}"
 ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
-ingest_warmup="${BENCH_INGEST_WARMUP:-20}"
+ingest_warmup="${BENCH_INGEST_WARMUP:-60}"
 phases="${BENCH_PHASES:-a b c d e}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
 
 silo_url="http://127.0.0.1:$silo_port"
 registry_header='Authorization: Bearer dev-registry-token'
+monitor_header='Authorization: Bearer dev-monitor-token'
 
 log() { printf '\nbench: %s\n' "$*" >&2; }
 
@@ -254,10 +256,25 @@ phase_b() {
 
 # --- (e) drift to denial, drift stream ingest, PostgreSQL -----------------------------------------
 phase_e() {
-    log "(e) drift to denial ($drift_models models, one at a time) and ingest ($ingest_workers workers, ${ingest_seconds}s) on PostgreSQL"
+    log "(e) drift to denial ($drift_models models, one at a time) on PostgreSQL"
     start_silo "$results/silo-drift.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
-    driver drift --url "$silo_url" --models "$drift_models" --ingest-workers "$ingest_workers" --ingest-seconds "$ingest_seconds" --ingest-warmup-seconds "$ingest_warmup" \
-        --silo-pid "$silo_pid" --postmaster-pid "$postmaster_pid" --out "$results/drift.json"
+    local ids="$results/ingest-ids.txt"
+    driver drift --url "$silo_url" --models "$drift_models" --ingest-models "$ingest_models" --ingest-ids "$ids" --out "$results/drift.json"
+
+    # The ingest window is driven by wrk, as (a) is: a load generator that costs the 2 cores little.
+    log "(e) drift stream ingest: wrk -c$ingest_connections, ${ingest_warmup}s warm-up, ${ingest_seconds}s measured"
+    wrk -t2 -c"$ingest_connections" -d"${ingest_warmup}s" -H "$monitor_header" -s bench/wrk/governance.lua "$silo_url/v1/models" -- drift "$ids" >/dev/null
+    # The drain driver starts before the window ends and waits for the go file, so its own start-up
+    # does not count as backlog.
+    local go="$results/ingest-window-closed"
+    driver drift-drain --url "$silo_url" --ingest-ids "$ids" --go "$go" --out "$results/drift-drain.json" &
+    local drain_pid=$!
+    cpu_sample ingest-cpu-before
+    WRK_REPORT="$results/ingest.json" wrk -t2 -c"$ingest_connections" -d"${ingest_seconds}s" --latency -H "$monitor_header" \
+        -s bench/wrk/governance.lua "$silo_url/v1/models" -- drift "$ids" | tee "$results/ingest.wrk.txt"
+    touch "$go"
+    cpu_sample ingest-cpu-after
+    wait "$drain_pid"
     stop_silo
 
     # The ingest target is absolute, so the machine's speed right now is shown beside it.
@@ -300,10 +317,11 @@ done
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
-    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers after ${write_warmup}s; $memory_models memory models; $startup_runs start runs; $drift_models drift models, $ingest_workers ingest workers for ${ingest_seconds}s after ${ingest_warmup}s"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers after ${write_warmup}s; $memory_models memory models; $startup_runs start runs; $drift_models drift models; ingest: wrk -c$ingest_connections over $ingest_models models for ${ingest_seconds}s after ${ingest_warmup}s"
 } >"$results/environment.txt"
 raw="${output%.md}-raw"
 mkdir -p "$(dirname "$output")"
 rm -rf "$raw"
 cp -r "$results" "$raw"
-driver report --dir "$results" --out "$output" --batch-size "$batch_size" --low-connections "$low_connections"
+driver report --dir "$results" --out "$output" --batch-size "$batch_size" --low-connections "$low_connections" \
+    --ingest-connections "$ingest_connections" --ingest-warmup "$ingest_warmup"

@@ -15,6 +15,7 @@ try
         "setup-verify" => await VerifySetupCommand.RunAsync(arguments),
         "transitions" => await TransitionsCommand.RunAsync(arguments),
         "drift" => await DriftCommand.RunAsync(arguments),
+        "drift-drain" => await DriftDrainCommand.RunAsync(arguments),
         "transitions-inproc" => await InProcessTransitionsCommand.RunAsync(arguments),
         "memory" => await MemoryCommand.RunAsync(arguments),
         "startup" => await StartupCommand.RunAsync(arguments),
@@ -42,9 +43,11 @@ static int Usage()
               create N deployed models through the API; write "id weights_hash" lines for wrk
           transitions  --url U --models N --workers W [--warmup-seconds S] [--silo-pid P] [--postmaster-pid P] --out FILE
               signature, signature (quorum) and deploy of N prepared models, W at a time
-          drift        --url U --models N --ingest-workers W --ingest-seconds T [--ingest-warmup-seconds S] [--ingest-models M] [--silo-pid P] [--postmaster-pid P] --out FILE
-              severe observation to verify = approval_revoked, one model at a time; then W workers
-              appending mild observations for T seconds
+          drift        --url U --models N [--ingest-models M] --ingest-ids FILE --out FILE
+              severe observation to verify = approval_revoked, one model at a time; then M trained
+              models for the ingest window, their ids written to FILE for wrk
+          drift-drain  --url U --ingest-ids FILE --go FILE --out FILE
+              once the go FILE exists (the ingest window closed): time until every model has applied a marker posted then
           transitions-inproc --models N --out FILE
               the same transitions on the grains in process, memory storage: the domain's own cost
           memory       --models N --out FILE

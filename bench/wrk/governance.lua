@@ -3,7 +3,9 @@
 --   wrk ... URL -- live                     GET /health/live
 --   wrk ... URL -- verify FILE              GET /v1/models/{id}/verify, model ids round-robin
 --   wrk ... URL -- batch FILE SIZE          POST /v1/verify with SIZE items per request
--- FILE holds "model_id weights_hash" lines (written by `Governance.Bench setup-verify`).
+--   wrk ... URL -- drift IDS                POST /v1/models/{id}/drift, a mild observation, ids round-robin
+-- FILE holds "model_id weights_hash" lines (written by `Governance.Bench setup-verify`); IDS holds
+-- one model id a line (written by `Governance.Bench drift`).
 -- When WRK_REPORT is set, done() writes a JSON summary there (latencies in microseconds).
 
 local prepared = {}
@@ -20,6 +22,28 @@ local function read_models(path)
   end
   assert(#models > 0, "no models in " .. tostring(path))
   return models
+end
+
+local function read_ids(path)
+  local ids = {}
+  for line in io.lines(path) do
+    if line:match("^%S+$") then
+      ids[#ids + 1] = line
+    end
+  end
+  assert(#ids > 0, "no model ids in " .. tostring(path))
+  return ids
+end
+
+-- Serving metrics equal to the training metrics the bench records: no drift, nothing revoked.
+local mild_observation = '{"serving_metrics":{"loss":0.121,"accuracy":0.953}}'
+
+local function json_headers()
+  local headers = { ["Content-Type"] = "application/json" }
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  return headers
 end
 
 local function verify_path(model)
@@ -52,12 +76,14 @@ function init(args)
   elseif mode == "batch" then
     local models = read_models(args[2])
     local size = tonumber(args[3] or "100")
-    local headers = { ["Content-Type"] = "application/json" }
-    for name, value in pairs(wrk.headers) do
-      headers[name] = value
-    end
+    local headers = json_headers()
     for first = 1, #models, size do
       prepared[#prepared + 1] = wrk.format("POST", "/v1/verify", headers, batch_body(models, first, size))
+    end
+  elseif mode == "drift" then
+    local headers = json_headers()
+    for _, id in ipairs(read_ids(args[2])) do
+      prepared[#prepared + 1] = wrk.format("POST", "/v1/models/" .. id .. "/drift", headers, mild_observation)
     end
   else
     error("unknown mode " .. mode)

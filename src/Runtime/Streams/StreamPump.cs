@@ -87,10 +87,12 @@ internal sealed class StreamPump(
                     }
                 }
 
-                // Checkpoints are saved once per interval under load, and always before the pump waits:
-                // a crash replays at most an interval of events, which consumers skip (they are idempotent).
+                // Checkpoints are saved once per interval under load, and always before the pump would
+                // wait with nothing to do: a crash replays at most an interval of events, which consumers
+                // skip (they are idempotent).
                 var wait = NextWait(pending, retryAt, lastSweep, settings);
-                if (unsaved.Count > 0 && (wait > TimeSpan.Zero || time.GetElapsedTime(lastSave) >= settings.CheckpointInterval))
+                var idle = wait > TimeSpan.Zero && !signals.TryPeek(out _);
+                if (unsaved.Count > 0 && (idle || time.GetElapsedTime(lastSave) >= settings.CheckpointInterval))
                 {
                     await SaveCheckpointsAsync(subscription, unsaved, stoppingToken);
                     lastSave = time.GetTimestamp();

@@ -86,6 +86,42 @@ public sealed class StreamCheckpointIntervalTests : IAsyncLifetime
         Assert.InRange(saved, applied[1], applied[^1]);
     }
 
+    [Fact]
+    public async Task While_notifications_keep_coming_the_checkpoint_waits_and_it_is_saved_once_they_stop()
+    {
+        // Whole rounds this time: each round takes every event there is, and new ones are announced.
+        var streamNamespace = $"notified-{Guid.NewGuid():N}";
+        using var host = await StreamProbeHost.StartAsync(streamNamespace, options => options.CheckpointInterval = TimeSpan.FromHours(1));
+        var producer = host.Services.GetRequiredService<IStreamProducer>();
+        var store = host.Services.GetRequiredService<IStreamStore>();
+        var key = $"notified-{Guid.NewGuid():N}";
+        var partition = Partitioning.PartitionOf(key);
+        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
+        async Task<long> CheckpointAsync() =>
+            (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition);
+
+        // Each delivery takes longer than the gap between appends: a notification is always waiting
+        // when a round ends, so the pump never runs out of work while the appends go on.
+        StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(100);
+        var appended = 0;
+        StreamPosition last = default!;
+        while ((await grain.GetState()).Seqs.Count < 3)
+        {
+            last = await producer.AppendAsync(streamNamespace, key, $"{key}#{++appended}", CancellationToken.None);
+            Assert.Equal(0, await CheckpointAsync());
+            await Task.Delay(20);
+            Assert.True(appended < 400, "the appended events should have been applied");
+        }
+
+        var checkpoint = 0L;
+        await Eventually.HoldsAsync(
+            async () => (checkpoint = await CheckpointAsync()) == last.Seq,
+            Patience,
+            () => $"the checkpoint of {streamNamespace}/{partition} to reach {last.Seq} once the appends stopped (it is {checkpoint})");
+        await host.StopAsync();
+        await _host.StopAsync();
+    }
+
     private async Task<long> CheckpointAsync(int partition) =>
         (await Store.GetCheckpointsAsync(Consumer, _namespace, [partition], CancellationToken.None)).GetValueOrDefault(partition);
 }
