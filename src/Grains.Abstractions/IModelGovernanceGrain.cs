@@ -33,11 +33,18 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     Task<DriftContext> GetDriftContext();
 
     /// <summary>
-    /// Records drift results in stream order, in one write (each idempotent by
-    /// <see cref="DriftRecord.Seq"/>): updates the latest drift, writes <c>drift_detected</c> for each
-    /// drifted one, and revokes when the profile says so. Returns the latest drift.
+    /// Records drift results in stream order (each idempotent by <see cref="DriftRecord.Seq"/>):
+    /// updates the latest drift, writes <c>drift_detected</c> for each drifted one, and revokes when
+    /// the profile says so, all in one write. Results that change nothing but the latest drift are
+    /// kept unsaved until <see cref="SaveDrift"/> (the stream still holds them). Returns the latest drift.
     /// </summary>
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
+
+    /// <summary>
+    /// Writes the drift results recorded up to stream seq <paramref name="throughSeq"/> that were
+    /// kept unsaved. False when some were lost (a reload dropped them): they must be delivered again.
+    /// </summary>
+    Task<bool> SaveDrift(long throughSeq);
 
     /// <summary>The deploy gates 2–5 without side effects; a denial is an answer, not an error.</summary>
     [ReadOnly]

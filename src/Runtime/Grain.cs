@@ -15,11 +15,16 @@ public abstract class Grain<TState> : IGrainLifecycle
     private GrainContext? _context;
     private volatile TState? _state;
     private long _etag;
+    private bool _unsaved;
+    private bool _unsavedLost;
 
     /// <summary>The grain's key.</summary>
     protected string GrainKey => Context.Id.Key;
 
-    /// <summary>The last committed state (or the empty state when nothing was ever written).</summary>
+    /// <summary>
+    /// The current state: the last committed one (or the empty state when nothing was ever written),
+    /// or one kept unsaved by <see cref="KeepUnsaved"/>.
+    /// </summary>
     protected TState State => _state ?? throw new InvalidOperationException("The grain is not activated.");
 
     /// <summary>True when the grain has stored state.</summary>
@@ -59,6 +64,32 @@ public abstract class Grain<TState> : IGrainLifecycle
         var newETag = await Context.Storage.WriteAsync(Context.Id, write, cancellationToken);
         Volatile.Write(ref _etag, newETag);
         _state = state;
+        _unsaved = false;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="state"/> the current snapshot without writing it; the next
+    /// <see cref="WriteStateAsync"/> or <see cref="SaveUnsavedStateAsync"/> writes it. Only for state
+    /// the grain can rebuild (for example by a stream's replay): a reload after a failed write drops
+    /// it (see <see cref="TakeUnsavedStateLost"/>). The runtime never collects an activation that
+    /// holds unsaved state.
+    /// </summary>
+    protected void KeepUnsaved(TState state)
+    {
+        _state = state;
+        _unsaved = true;
+    }
+
+    /// <summary>Writes the state kept by <see cref="KeepUnsaved"/>, if any.</summary>
+    protected Task SaveUnsavedStateAsync(CancellationToken cancellationToken = default) =>
+        _unsaved ? WriteStateAsync(State, [], [], cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Whether a reload dropped unsaved state since the last call (and forgets that it did).</summary>
+    protected bool TakeUnsavedStateLost()
+    {
+        var lost = _unsavedLost;
+        _unsavedLost = false;
+        return lost;
     }
 
     /// <summary>Reads committed ledger rows of a chain, oldest first.</summary>
@@ -66,11 +97,19 @@ public abstract class Grain<TState> : IGrainLifecycle
         string chainId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
         Context.Storage.ReadLedgerAsync(chainId, afterSeq, limit, cancellationToken);
 
+    bool IGrainLifecycle.HasUnsavedState => _unsaved;
+
     void IGrainLifecycle.Bind(GrainContext context) => _context = context;
 
     async Task IGrainLifecycle.LoadAsync(bool activate, CancellationToken cancellationToken)
     {
         var stored = await Context.Storage.ReadAsync(Context.Id, cancellationToken);
+        if (_unsaved)
+        {
+            _unsavedLost = true;
+            _unsaved = false;
+        }
+
         _state = stored is null
             ? CreateEmptyState()
             : JsonSerializer.Deserialize(stored.Json, StateTypeInfo)

@@ -40,4 +40,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1304, EventName = "StreamListenerFailed", Level = LogLevel.Warning,
         Message = "The stream notification connection failed; reconnecting")]
     public static partial void StreamListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1305, EventName = "StreamCheckpointRefused", Level = LogLevel.Warning,
+        Message = "{Grain} could not make its stream events of {Namespace}/{Partition} up to {Seq} durable; they will be delivered again")]
+    public static partial void StreamCheckpointRefused(ILogger logger, Exception? exception, string @namespace, int partition, long seq, GrainId grain);
 }

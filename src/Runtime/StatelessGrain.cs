@@ -16,6 +16,8 @@ public abstract class StatelessGrain : IGrainLifecycle
     /// <summary>Called once when the activation is created, inside its first turn.</summary>
     protected virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    bool IGrainLifecycle.HasUnsavedState => false;
+
     void IGrainLifecycle.Bind(GrainContext context) => _context = context;
 
     Task IGrainLifecycle.LoadAsync(bool activate, CancellationToken cancellationToken) =>

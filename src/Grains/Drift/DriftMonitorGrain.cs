@@ -11,6 +11,7 @@ namespace Governance.Grains.Drift;
 /// with the baseline it carries under the thresholds of the model's profile, and records the results
 /// on the model, all events of a delivery in one call. Stateless: the model keeps how far its stream
 /// was applied, and replays (at-least-once delivery) are skipped by seq, here and on the model.
+/// Before the stream's checkpoint moves, the model writes the results it kept unsaved.
 /// </summary>
 [GrainType("drift-monitor")]
 public sealed class DriftMonitorGrain(IGrainFactory grains, IPolicyCatalog policies)
@@ -46,6 +47,8 @@ public sealed class DriftMonitorGrain(IGrainFactory grains, IPolicyCatalog polic
             await model.RecordDrift(records);
         }
     }
+
+    public Task<bool> OnStreamCheckpoint(long throughSeq, CancellationToken cancellationToken) => Model().SaveDrift(throughSeq);
 
     private IModelGovernanceGrain Model() => grains.GetGrain<IModelGovernanceGrain>(GrainKey);
 }

@@ -91,13 +91,36 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
     {
         var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;
         var (transition, raised) = ModelStateMachine.RecordDrift(RequireModel(), records, profile, clock.GetUtcNow());
-        await ApplyAsync(transition);
+        var onlyLatestDrift = !ReferenceEquals(transition.State, State)
+            && transition.Events.Count == 0 && transition.Reminders.Count == 0 && transition.RefusalAfterWrite is null;
+        if (onlyLatestDrift)
+        {
+            // Only the latest drift moved (no evidence, no status change): written at the drift
+            // stream's next checkpoint (SaveDrift), or with this model's next write, whichever is first.
+            KeepUnsaved(transition.State);
+        }
+        else
+        {
+            await ApplyAsync(transition);
+        }
+
         foreach (var alert in raised)
         {
             alerts.Publish(alert);
         }
 
         return ModelViews.Drift(State.LatestDrift ?? throw new GovernanceException(ErrorCodes.NotFound, $"Model '{GrainKey}' has no drift result."));
+    }
+
+    public async Task<bool> SaveDrift(long throughSeq)
+    {
+        if (TakeUnsavedStateLost() || (State.LatestDrift?.Seq ?? 0) < throughSeq)
+        {
+            return false;
+        }
+
+        await SaveUnsavedStateAsync();
+        return true;
     }
 
     public Task<VerifyDecision> Verify(VerifyQuery query) =>

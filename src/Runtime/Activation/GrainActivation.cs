@@ -58,4 +58,7 @@ internal sealed class GrainActivation(GrainId id)
 
     /// <summary>Inside a turn: no further calls reach this instance.</summary>
     public void MarkDeactivated() => _deactivated = true;
+
+    /// <summary>The grain holds state it has not written yet.</summary>
+    public bool HoldsUnsavedState => _grain is IGrainLifecycle { HasUnsavedState: true };
 }

@@ -108,6 +108,12 @@ internal sealed class GrainCatalog(
 
         try
         {
+            // Collecting it would drop state nothing else holds; it is saved soon (a stream checkpoint).
+            if (activation.HoldsUnsavedState)
+            {
+                return false;
+            }
+
             activation.MarkDeactivated();
             return _activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(activation.Id, activation));
         }

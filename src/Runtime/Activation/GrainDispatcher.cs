@@ -40,6 +40,11 @@ internal sealed class GrainDispatcher(GrainCatalog catalog)
             return true;
         }, cancellationToken);
 
+    public Task<bool> CheckpointStreamAsync(GrainId id, long throughSeq, CancellationToken cancellationToken) =>
+        RunAsync(id, readOnly: false, grain => grain is IStreamSubscriber subscriber
+            ? subscriber.OnStreamCheckpoint(throughSeq, cancellationToken)
+            : throw new InvalidOperationException($"Grain {id} is not IStreamSubscriber."), cancellationToken);
+
     public async Task<T> RunAsync<T>(GrainId id, bool readOnly, Func<object, Task<T>> call, CancellationToken cancellationToken = default)
     {
         var conflictRetried = false;

@@ -7,4 +7,7 @@ internal interface IGrainLifecycle
 
     /// <summary>Loads (or reloads) the stored state; runs the activation hook when <paramref name="activate"/>.</summary>
     Task LoadAsync(bool activate, CancellationToken cancellationToken);
+
+    /// <summary>The grain holds state it has not written: collecting the activation would drop it.</summary>
+    bool HasUnsavedState { get; }
 }

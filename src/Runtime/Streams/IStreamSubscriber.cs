@@ -13,4 +13,12 @@ public interface IStreamSubscriber
     /// stop between events by throwing, and the events come again (those applied are replays then).
     /// </summary>
     Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called before the consumer's checkpoint moves past this key's events up to
+    /// <paramref name="throughSeq"/>: make their effects durable. Return false when some were lost
+    /// (state kept unsaved and dropped by a reload): those events are delivered again. A subscriber
+    /// that writes everything within <see cref="OnStreamEvents"/> need not implement it.
+    /// </summary>
+    Task<bool> OnStreamCheckpoint(long throughSeq, CancellationToken cancellationToken) => Task.FromResult(true);
 }

@@ -36,6 +36,7 @@ internal sealed class StreamPump(
         var signals = wakeups.Subscribe(subscription.Namespace);
         var checkpoints = new Dictionary<int, long>();
         var unsaved = new Dictionary<int, long>();
+        var delivered = new Dictionary<(int Partition, string Key), long>();
         var lastSave = time.GetTimestamp();
         var retryAt = new Dictionary<int, long>();
         var pending = new HashSet<int>();
@@ -72,7 +73,7 @@ internal sealed class StreamPump(
                     }
 
                     pending.ExceptWith(ready);
-                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, unsaved, stoppingToken))
+                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, unsaved, delivered, stoppingToken))
                     {
                         retryAt.Remove(partition);
                         if (outcome != PartitionOutcome.Drained)
@@ -87,15 +88,30 @@ internal sealed class StreamPump(
                     }
                 }
 
-                // Checkpoints are saved once per interval under load, and always before the pump would
-                // wait with nothing to do: a crash replays at most an interval of events, which consumers
-                // skip (they are idempotent).
+                // Checkpoints are saved at most once per interval (the first one after a quiet spell at
+                // once), each after the subscribers made what they were handed durable: under load a
+                // subscriber writes once per interval rather than once per event. A crash replays at most
+                // an interval of events, which subscribers skip (they are idempotent).
                 var wait = NextWait(pending, retryAt, lastSweep, settings);
-                var idle = wait > TimeSpan.Zero && !signals.TryPeek(out _);
-                if (unsaved.Count > 0 && (idle || time.GetElapsedTime(lastSave) >= settings.CheckpointInterval))
+                if (delivered.Count > 0)
                 {
-                    await SaveCheckpointsAsync(subscription, unsaved, stoppingToken);
-                    lastSave = time.GetTimestamp();
+                    var untilSave = settings.CheckpointInterval - time.GetElapsedTime(lastSave);
+                    if (untilSave <= TimeSpan.Zero)
+                    {
+                        foreach (var partition in await SaveCheckpointsAsync(subscription, unsaved, delivered, stoppingToken))
+                        {
+                            // Back to its saved checkpoint: what was delivered since comes again.
+                            checkpoints.Remove(partition);
+                            pending.Add(partition);
+                            wait = TimeSpan.Zero;
+                        }
+
+                        lastSave = time.GetTimestamp();
+                    }
+                    else if (untilSave < wait)
+                    {
+                        wait = untilSave;
+                    }
                 }
 
                 var sweepRequested = await WaitForWorkAsync(signals, pending, wait, stoppingToken);
@@ -114,25 +130,61 @@ internal sealed class StreamPump(
                 // Back to the saved checkpoints: what was delivered since is delivered again.
                 checkpoints.Clear();
                 unsaved.Clear();
+                delivered.Clear();
                 sweepDue = true;
                 await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
-        await SaveOnStopAsync(subscription, unsaved);
+        await SaveOnStopAsync(subscription, unsaved, delivered);
     }
 
-    private async Task SaveCheckpointsAsync(StreamSubscription subscription, Dictionary<int, long> unsaved, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks every key delivered to since the last save to make those events' effects durable, then
+    /// saves the checkpoints of the partitions whose keys all did. Returns the other partitions.
+    /// </summary>
+    private async Task<ICollection<int>> SaveCheckpointsAsync(
+        StreamSubscription subscription, Dictionary<int, long> unsaved, Dictionary<(int Partition, string Key), long> delivered,
+        CancellationToken cancellationToken)
     {
-        await store.SaveCheckpointsAsync(
-            subscription.GrainTypeName, subscription.Namespace, [.. unsaved.Select(p => new StreamPosition(p.Key, p.Value))], cancellationToken);
+        var refused = new ConcurrentDictionary<int, bool>();
+        await Parallel.ForEachAsync(
+            delivered,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentKeys, CancellationToken = cancellationToken },
+            async (entry, token) =>
+            {
+                var grain = new GrainId(subscription.GrainTypeName, entry.Key.Key);
+                try
+                {
+                    if (!await dispatcher.CheckpointStreamAsync(grain, entry.Value, token))
+                    {
+                        RuntimeLog.StreamCheckpointRefused(logger, null, subscription.Namespace, entry.Key.Partition, entry.Value, grain);
+                        refused[entry.Key.Partition] = true;
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    RuntimeLog.StreamCheckpointRefused(logger, exception, subscription.Namespace, entry.Key.Partition, entry.Value, grain);
+                    refused[entry.Key.Partition] = true;
+                }
+            });
+
+        var positions = unsaved.Where(p => !refused.ContainsKey(p.Key)).Select(p => new StreamPosition(p.Key, p.Value)).ToList();
+        if (positions.Count > 0)
+        {
+            await store.SaveCheckpointsAsync(subscription.GrainTypeName, subscription.Namespace, positions, cancellationToken);
+        }
+
         unsaved.Clear();
+        delivered.Clear();
+        return refused.Keys;
     }
 
     /// <summary>Saves what was delivered since the last save, so a clean restart replays nothing; failing that, it is replayed.</summary>
-    private async Task SaveOnStopAsync(StreamSubscription subscription, Dictionary<int, long> unsaved)
+    private async Task SaveOnStopAsync(
+        StreamSubscription subscription, Dictionary<int, long> unsaved, Dictionary<(int Partition, string Key), long> delivered)
     {
-        if (unsaved.Count == 0)
+        if (delivered.Count == 0)
         {
             return;
         }
@@ -140,7 +192,7 @@ internal sealed class StreamPump(
         using var timeout = new CancellationTokenSource(StopSaveTimeout);
         try
         {
-            await SaveCheckpointsAsync(subscription, unsaved, timeout.Token);
+            await SaveCheckpointsAsync(subscription, unsaved, delivered, timeout.Token);
         }
         catch (Exception exception)
         {
@@ -208,7 +260,7 @@ internal sealed class StreamPump(
     /// </summary>
     private async Task<Dictionary<int, PartitionOutcome>> DeliverRoundAsync(
         StreamSubscription subscription, List<int> partitions, Dictionary<int, long> checkpoints, Dictionary<int, long> unsaved,
-        CancellationToken cancellationToken)
+        Dictionary<(int Partition, string Key), long> delivered, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var unknown = partitions.Where(p => !checkpoints.ContainsKey(p)).ToList();
@@ -226,6 +278,7 @@ internal sealed class StreamPump(
 
         // A partition's checkpoint may only pass events every key of it finished: it stops before the first failure.
         var firstFailed = new ConcurrentDictionary<int, long>();
+        var succeeded = new ConcurrentBag<((int Partition, string Key) Key, long Seq)>();
         await Parallel.ForEachAsync(
             events.GroupBy(e => (e.Partition, e.Key)),
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentKeys, CancellationToken = cancellationToken },
@@ -236,6 +289,7 @@ internal sealed class StreamPump(
                 try
                 {
                     await dispatcher.DeliverStreamEventsAsync(grain, batch, token);
+                    succeeded.Add((keyEvents.Key, batch[^1].Seq));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
                 {
@@ -243,6 +297,11 @@ internal sealed class StreamPump(
                     firstFailed.AddOrUpdate(batch[0].Partition, batch[0].Seq, (_, seen) => Math.Min(seen, batch[0].Seq));
                 }
             });
+
+        foreach (var (key, seq) in succeeded)
+        {
+            delivered[key] = Math.Max(seq, delivered.GetValueOrDefault(key));
+        }
 
         var outcomes = partitions.ToDictionary(p => p, _ => PartitionOutcome.Drained);
         foreach (var read in events.GroupBy(e => e.Partition))

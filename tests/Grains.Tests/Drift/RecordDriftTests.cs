@@ -334,6 +334,42 @@ public class RecordDriftTests
     }
 
     [Fact]
+    public async Task A_result_without_drift_is_kept_unsaved_until_SaveDrift_and_a_drifted_one_is_written_at_once()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        var stored = await StoredETagAsync(runtime);
+
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+
+        Assert.Equal("quiet-3", (await runtime.Model().GetModel()).LatestDrift?.EventId);
+        Assert.Equal(stored, await StoredETagAsync(runtime));
+        Assert.False(await runtime.Model().SaveDrift(4));
+        Assert.True(await runtime.Model().SaveDrift(3));
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+        Assert.True(await runtime.Model().SaveDrift(3));
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+
+        await runtime.Model().RecordDrift([Record(ReadmeExample(), seq: 4, eventId: "loud-4")]);
+
+        Assert.Equal(stored + 2, await StoredETagAsync(runtime));
+        Assert.Equal(LedgerEvents.DriftDetected, (await runtime.EvidenceAsync())[^1].GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task The_next_write_of_the_model_also_writes_a_result_kept_unsaved()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+
+        await runtime.SignAsync(Alice);
+
+        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Observations_on_the_drift_stream_reach_the_model_in_order()
     {
         await using var runtime = new GovernanceTestRuntime();
@@ -354,6 +390,11 @@ public class RecordDriftTests
         Assert.Equal(SystemActors.DriftDetector, model.Approval!.Revocation!.RevokedBy);
         Assert.Equal("obs-severe", model.LatestDrift!.EventId);
     }
+
+    private static readonly Governance.Runtime.GrainId ModelGrainId = new("model", ModelId);
+
+    private static async Task<long> StoredETagAsync(GovernanceTestRuntime runtime) =>
+        (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.ETag;
 
     private static async Task AppendObservationAsync(
         GovernanceTestRuntime runtime, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving)

@@ -17,6 +17,12 @@ public interface ICounterGrain : IGrainWithStringKey
     Task Block();
 
     Task Remind(string name, DateTimeOffset dueAt, TimeSpan? period);
+
+    /// <summary>Increments in memory only (<see cref="Grain{TState}.KeepUnsaved"/>).</summary>
+    Task IncrementUnsaved();
+
+    /// <summary>Writes what was kept unsaved; false when a reload dropped some of it.</summary>
+    Task<bool> SaveKept();
 }
 
 public sealed record CounterState(int Value, int Reminders, int Activations);
@@ -44,6 +50,23 @@ public sealed class CounterGrain : Grain<CounterState>, ICounterGrain, IRemindab
     }
 
     public Task<int> Peek() => Task.FromResult(State.Value);
+
+    public Task IncrementUnsaved()
+    {
+        KeepUnsaved(State with { Value = State.Value + 1 });
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> SaveKept()
+    {
+        if (TakeUnsavedStateLost())
+        {
+            return false;
+        }
+
+        await SaveUnsavedStateAsync();
+        return true;
+    }
 
     public Task Block() => Gate.Task;
 

@@ -89,13 +89,64 @@ public sealed class GrainTurnTests
 
         await runtime.Grains.GetGrain<ICounterGrain>("lru-19").Increment();
         await runtime.Grains.GetGrain<ICounterGrain>("lru-00").Increment();
-        Assert.Equal(1, await Activations(runtime, "lru-19"));
-        Assert.Equal(2, await Activations(runtime, "lru-00"));
+        Assert.Equal(1, (await StoredAsync(runtime, "lru-19")).Activations);
+        Assert.Equal(2, (await StoredAsync(runtime, "lru-00")).Activations);
     }
 
-    private static async Task<int> Activations(RuntimeHarness runtime, string key)
+    [Fact]
+    public async Task State_kept_unsaved_is_current_but_not_stored_until_saved()
+    {
+        using var runtime = new RuntimeHarness();
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("unsaved");
+        await grain.Increment();
+
+        await grain.IncrementUnsaved();
+
+        Assert.Equal(2, await grain.Peek());
+        Assert.Equal(1, (await StoredAsync(runtime, "unsaved")).Value);
+        Assert.True(await grain.SaveKept());
+        Assert.Equal(2, (await StoredAsync(runtime, "unsaved")).Value);
+    }
+
+    [Fact]
+    public async Task An_activation_holding_unsaved_state_is_not_collected_until_it_is_saved()
+    {
+        using var runtime = new RuntimeHarness(o => o.IdleTimeout = TimeSpan.FromMilliseconds(1));
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("unsaved-idle");
+        await grain.Increment();
+        await grain.IncrementUnsaved();
+        await Task.Delay(20);
+
+        Assert.Equal(0, await runtime.Catalog.CollectAsync(CancellationToken.None));
+
+        Assert.True(await grain.SaveKept());
+        await Task.Delay(20);
+        Assert.Equal(1, await runtime.Catalog.CollectAsync(CancellationToken.None));
+        Assert.Equal(2, await grain.Peek());
+    }
+
+    [Fact]
+    public async Task A_reload_drops_unsaved_state_and_the_grain_learns_it_once()
+    {
+        using var runtime = new RuntimeHarness();
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("unsaved-conflict");
+        await grain.Increment();
+        await grain.IncrementUnsaved();
+        var id = new GrainId("counter", "unsaved-conflict");
+        var stored = await runtime.Store.ReadAsync(id, CancellationToken.None);
+        var outside = JsonSerializer.Deserialize(stored!.Json, CounterJsonContext.Default.CounterState)! with { Value = 10 };
+        await runtime.Store.WriteAsync(id, new GrainWrite(JsonSerializer.Serialize(outside, CounterJsonContext.Default.CounterState), stored.ETag, [], [], null, null), CancellationToken.None);
+
+        // The write conflicts, the activation reloads (dropping the unsaved increment) and retries.
+        Assert.Equal(11, await grain.Increment());
+
+        Assert.False(await grain.SaveKept());
+        Assert.True(await grain.SaveKept());
+    }
+
+    private static async Task<CounterState> StoredAsync(RuntimeHarness runtime, string key)
     {
         var stored = await runtime.Store.ReadAsync(new GrainId("counter", key), CancellationToken.None);
-        return JsonSerializer.Deserialize(stored!.Json, CounterJsonContext.Default.CounterState)!.Activations;
+        return JsonSerializer.Deserialize(stored!.Json, CounterJsonContext.Default.CounterState)!;
     }
 }

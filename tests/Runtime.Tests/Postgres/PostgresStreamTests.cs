@@ -216,6 +216,44 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
             $"the second silo should have redelivered from the last checkpoint (seq 0): {StreamProbeGrain.DeliveriesByKey[key] - deliveriesByFirst} deliveries");
     }
 
+    [Fact]
+    public async Task Events_applied_but_kept_unsaved_when_a_silo_dies_are_applied_again_by_the_next_one_exactly_once()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var streamNamespace = Namespace();
+        var key = $"write-behind-{Guid.NewGuid():N}";
+        const int count = 20;
+        StreamProbeGrain.WriteBehindKeys[key] = true;
+        var payloads = Enumerable.Range(1, count).Select(i => $"{key}#{i:D2}").ToArray();
+        var positions = await new PostgresStreamStore(dataSource).AppendAsync(
+            [.. payloads.Select(p => Append(streamNamespace, key, p))], CancellationToken.None);
+
+        // The first silo applies every event in memory but can never make them durable (as if it
+        // died before its checkpoint): nothing of them is stored, and the checkpoint stays put.
+        StreamProbeGrain.CheckpointRefusalsByKey[key] = int.MaxValue;
+        using (var first = await StartSiloAsync(dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromSeconds(5)))
+        {
+            await Eventually.HoldsAsync(
+                () => Task.FromResult(StreamProbeGrain.CheckpointCallsByKey.GetValueOrDefault(key) >= 2),
+                Patience,
+                () => $"stream-probe/{key} to have been asked twice to make its events durable");
+            await first.StopAsync();
+        }
+
+        Assert.Null(await ReadStateAsync(dataSource, key));
+        Assert.Equal(0, (await new PostgresStreamStore(dataSource).GetCheckpointsAsync(
+            "stream-probe", streamNamespace, [Partitioning.PartitionOf(key)], CancellationToken.None)).GetValueOrDefault(Partitioning.PartitionOf(key)));
+
+        StreamProbeGrain.CheckpointRefusalsByKey[key] = 0;
+        using var second = await StartSiloAsync(dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromSeconds(5));
+        await CheckpointReachesAsync(dataSource, streamNamespace, Partitioning.PartitionOf(key), positions[^1].Seq);
+        await second.StopAsync();
+
+        var final = await ReadStateAsync(dataSource, key);
+        Assert.Equal(positions.Select(p => p.Seq), final!.Seqs);
+        Assert.Equal(payloads, final.Payloads);
+    }
+
     private static async Task<IHost> StartSiloAsync(
         NpgsqlDataSource schema, string streamNamespace, string? applicationName, TimeSpan sweepInterval)
     {

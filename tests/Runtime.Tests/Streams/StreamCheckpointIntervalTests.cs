@@ -5,123 +5,146 @@ using Microsoft.Extensions.Hosting;
 namespace Governance.Runtime.Tests.Streams;
 
 /// <summary>
-/// Checkpoints are saved once per interval while a backlog lasts, always when the pump runs out of
-/// work, and when the silo stops: never ahead of what the subscriber applied.
+/// Checkpoints are saved at most once per interval, after the subscribers made their events
+/// durable, and when the silo stops: never ahead of what the subscribers applied.
 /// </summary>
 [Trait("Category", "Unit")]
-public sealed class StreamCheckpointIntervalTests : IAsyncLifetime
+public sealed class StreamCheckpointIntervalTests
 {
     private const string Consumer = "stream-probe";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private readonly string _namespace = $"interval-{Guid.NewGuid():N}";
-    private IHost _host = null!;
-
-    private IStreamProducer Producer => _host.Services.GetRequiredService<IStreamProducer>();
-
-    private IStreamStore Store => _host.Services.GetRequiredService<IStreamStore>();
-
-    private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
-
-    public async Task InitializeAsync()
-    {
-        _host = await StreamProbeHost.StartAsync(_namespace, options =>
-        {
-            // Never due by time within a test: only running out of work or stopping saves.
-            options.CheckpointInterval = TimeSpan.FromHours(1);
-
-            // One event per partition and round, so a backlog keeps the pump busy round after round.
-            options.ReadBatch = 1;
-        });
-    }
-
-    public Task DisposeAsync()
-    {
-        _host.Dispose();
-        return Task.CompletedTask;
-    }
+    /// <summary>Never due by time within a test: only stopping saves.</summary>
+    private static readonly TimeSpan Never = TimeSpan.FromHours(1);
 
     [Fact]
-    public async Task When_the_pump_runs_out_of_work_it_saves_the_checkpoint_without_waiting_for_the_interval()
+    public async Task Once_the_events_are_applied_the_checkpoint_follows_within_the_interval_with_no_further_events()
     {
-        var key = $"idle-{Guid.NewGuid():N}";
-        var partition = Partitioning.PartitionOf(key);
+        await using var probe = await ProbeAsync(TimeSpan.FromMilliseconds(300));
+        var key = probe.NewKey("quiet");
         StreamPosition last = default!;
         for (var i = 1; i <= 3; i++)
         {
-            last = await Producer.AppendAsync(_namespace, key, $"{key}#{i}", CancellationToken.None);
+            last = await probe.AppendAsync(key, i);
         }
 
-        var checkpoint = 0L;
-        await Eventually.HoldsAsync(
-            async () => (checkpoint = await CheckpointAsync(partition)) == last.Seq,
-            Patience,
-            () => $"the checkpoint of {_namespace}/{partition} to reach {last.Seq} (it is {checkpoint})");
-        Assert.Equal(3, (await Grains.GetGrain<IStreamProbeGrain>(key).GetState()).Seqs.Count);
-        await _host.StopAsync();
+        await probe.CheckpointReachesAsync(key, last.Seq);
+
+        Assert.Equal(3, (await probe.Grain(key).GetState()).Seqs.Count);
+        Assert.True(StreamProbeGrain.CheckpointCallsByKey.GetValueOrDefault(key) >= 1, "the subscriber should have been asked to make its events durable");
     }
 
     [Fact]
     public async Task During_a_backlog_the_checkpoint_waits_and_a_stopping_pump_saves_what_was_applied()
     {
-        var key = $"backlog-{Guid.NewGuid():N}";
-        var partition = Partitioning.PartitionOf(key);
+        // One event per partition and round, so the backlog keeps the pump busy round after round.
+        await using var probe = await ProbeAsync(Never, readBatch: 1);
+        var key = probe.NewKey("backlog");
         StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(100);
         for (var i = 1; i <= 30; i++)
         {
-            await Producer.AppendAsync(_namespace, key, $"{key}#{i}", CancellationToken.None);
+            await probe.AppendAsync(key, i);
         }
 
-        var grain = Grains.GetGrain<IStreamProbeGrain>(key);
         await Eventually.HoldsAsync(
-            async () => (await grain.GetState()).Seqs.Count >= 2,
+            async () => (await probe.Grain(key).GetState()).Seqs.Count >= 2,
             Patience,
             () => $"stream-probe/{key} to have applied two events");
-        Assert.Equal(0, await CheckpointAsync(partition));
+        Assert.Equal(0, await probe.CheckpointAsync(key));
 
-        await _host.StopAsync();
-        var applied = (await grain.GetState()).Seqs;
-        var saved = await CheckpointAsync(partition);
+        await probe.Host.StopAsync();
+        var applied = (await probe.Grain(key).GetState()).Seqs;
+        var saved = await probe.CheckpointAsync(key);
         Assert.True(applied.Count < 30, "the backlog should have outlasted the test");
         Assert.InRange(saved, applied[1], applied[^1]);
     }
 
     [Fact]
-    public async Task While_notifications_keep_coming_the_checkpoint_waits_and_it_is_saved_once_they_stop()
+    public async Task While_events_keep_coming_the_checkpoint_waits_for_the_interval()
     {
-        // Whole rounds this time: each round takes every event there is, and new ones are announced.
-        var streamNamespace = $"notified-{Guid.NewGuid():N}";
-        using var host = await StreamProbeHost.StartAsync(streamNamespace, options => options.CheckpointInterval = TimeSpan.FromHours(1));
-        var producer = host.Services.GetRequiredService<IStreamProducer>();
-        var store = host.Services.GetRequiredService<IStreamStore>();
-        var key = $"notified-{Guid.NewGuid():N}";
-        var partition = Partitioning.PartitionOf(key);
-        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
-        async Task<long> CheckpointAsync() =>
-            (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition);
+        await using var probe = await ProbeAsync(Never);
+        var key = probe.NewKey("busy");
 
-        // Each delivery takes longer than the gap between appends: a notification is always waiting
-        // when a round ends, so the pump never runs out of work while the appends go on.
+        // Each delivery takes longer than the gap between appends, so the pump always has news.
         StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(100);
         var appended = 0;
         StreamPosition last = default!;
-        while ((await grain.GetState()).Seqs.Count < 3)
+        while ((await probe.Grain(key).GetState()).Seqs.Count < 3)
         {
-            last = await producer.AppendAsync(streamNamespace, key, $"{key}#{++appended}", CancellationToken.None);
-            Assert.Equal(0, await CheckpointAsync());
+            last = await probe.AppendAsync(key, ++appended);
+            Assert.Equal(0, await probe.CheckpointAsync(key));
             await Task.Delay(20);
             Assert.True(appended < 400, "the appended events should have been applied");
         }
 
-        var checkpoint = 0L;
         await Eventually.HoldsAsync(
-            async () => (checkpoint = await CheckpointAsync()) == last.Seq,
+            async () => (await probe.Grain(key).GetState()).Seqs.Count == appended,
             Patience,
-            () => $"the checkpoint of {streamNamespace}/{partition} to reach {last.Seq} once the appends stopped (it is {checkpoint})");
-        await host.StopAsync();
-        await _host.StopAsync();
+            () => $"stream-probe/{key} to have applied all {appended} events");
+        Assert.Equal(0, await probe.CheckpointAsync(key));
+
+        await probe.Host.StopAsync();
+        Assert.Equal(last.Seq, await probe.CheckpointAsync(key));
     }
 
-    private async Task<long> CheckpointAsync(int partition) =>
-        (await Store.GetCheckpointsAsync(Consumer, _namespace, [partition], CancellationToken.None)).GetValueOrDefault(partition);
+    [Fact]
+    public async Task A_key_that_cannot_make_its_events_durable_gets_them_again_and_the_checkpoint_waits_for_it()
+    {
+        await using var probe = await ProbeAsync(TimeSpan.FromMilliseconds(200));
+        var key = probe.NewKey("refusing");
+        StreamProbeGrain.CheckpointRefusalsByKey[key] = 1;
+        await probe.AppendAsync(key, 1);
+        var last = await probe.AppendAsync(key, 2);
+
+        await probe.CheckpointReachesAsync(key, last.Seq);
+
+        Assert.Equal(2, StreamProbeGrain.CheckpointCallsByKey[key]);
+        Assert.Equal(4, StreamProbeGrain.DeliveriesByKey[key]);
+        Assert.Equal(2, (await probe.Grain(key).GetState()).Seqs.Count);
+    }
+
+    private static async Task<Probe> ProbeAsync(TimeSpan checkpointInterval, int readBatch = 128)
+    {
+        var streamNamespace = $"interval-{Guid.NewGuid():N}";
+        var host = await StreamProbeHost.StartAsync(streamNamespace, options =>
+        {
+            options.CheckpointInterval = checkpointInterval;
+            options.ReadBatch = readBatch;
+        });
+        return new Probe(host, streamNamespace);
+    }
+
+    private sealed class Probe(IHost host, string streamNamespace) : IAsyncDisposable
+    {
+        public IHost Host => host;
+
+        public string NewKey(string name) => $"{name}-{Guid.NewGuid():N}";
+
+        public IStreamProbeGrain Grain(string key) => host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
+
+        public Task<StreamPosition> AppendAsync(string key, int number) =>
+            host.Services.GetRequiredService<IStreamProducer>().AppendAsync(streamNamespace, key, $"{key}#{number}", CancellationToken.None);
+
+        public async Task<long> CheckpointAsync(string key)
+        {
+            var partition = Partitioning.PartitionOf(key);
+            var saved = await host.Services.GetRequiredService<IStreamStore>().GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None);
+            return saved.GetValueOrDefault(partition);
+        }
+
+        public async Task CheckpointReachesAsync(string key, long seq)
+        {
+            var checkpoint = 0L;
+            await Eventually.HoldsAsync(
+                async () => (checkpoint = await CheckpointAsync(key)) == seq,
+                Patience,
+                () => $"the checkpoint of {key}'s partition to reach {seq} (it is {checkpoint})");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
 }

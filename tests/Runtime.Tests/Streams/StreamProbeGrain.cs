@@ -6,7 +6,8 @@ namespace Governance.Runtime.Tests.Streams;
 
 /// <summary>
 /// Applies each stream event once: an event at or below the last applied seq is a redelivery and is
-/// skipped, as at-least-once delivery requires of a subscriber. Behaviour per key (a delay per event,
+/// skipped, as at-least-once delivery requires of a subscriber. For keys in
+/// <see cref="WriteBehindKeys"/> it writes applied events only when the stream checkpoint asks. Behaviour per key (a delay per event,
 /// failures on given payloads) is set through the static dictionaries, so tests running at once do
 /// not disturb each other as long as they use keys of their own.
 /// </summary>
@@ -21,6 +22,15 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
 
     /// <summary>Every delivery per key, redeliveries and failed ones included.</summary>
     public static ConcurrentDictionary<string, int> DeliveriesByKey { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys whose grain keeps applied events unsaved until the stream checkpoint asks for them.</summary>
+    public static ConcurrentDictionary<string, bool> WriteBehindKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many more checkpoint calls of the key answer "not durable".</summary>
+    public static ConcurrentDictionary<string, int> CheckpointRefusalsByKey { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Calls of <see cref="OnStreamCheckpoint"/> per key.</summary>
+    public static ConcurrentDictionary<string, int> CheckpointCallsByKey { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Calls of <see cref="OnStreamEvents"/> per key (each hands one or more events).</summary>
     public static ConcurrentDictionary<string, int> CallsByKey { get; } = new(StringComparer.Ordinal);
@@ -39,6 +49,20 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
             cancellationToken.ThrowIfCancellationRequested();
             await ApplyAsync(streamEvent);
         }
+    }
+
+    public async Task<bool> OnStreamCheckpoint(long throughSeq, CancellationToken cancellationToken)
+    {
+        CheckpointCallsByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        var refuse = CheckpointRefusalsByKey.TryGetValue(GrainKey, out var remaining) && remaining > 0
+            && CheckpointRefusalsByKey.TryUpdate(GrainKey, remaining - 1, remaining);
+        if (refuse || TakeUnsavedStateLost())
+        {
+            return false;
+        }
+
+        await SaveUnsavedStateAsync(cancellationToken);
+        return true;
     }
 
     private async Task ApplyAsync(StreamEvent streamEvent)
@@ -60,7 +84,14 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
             throw new InvalidOperationException($"stream-probe/{GrainKey} fails on '{streamEvent.Payload}' on purpose.");
         }
 
-        await WriteStateAsync(
-            new StreamProbeState(streamEvent.Seq, [.. State.Seqs, streamEvent.Seq], [.. State.Payloads, streamEvent.Payload]), [], []);
+        var next = new StreamProbeState(streamEvent.Seq, [.. State.Seqs, streamEvent.Seq], [.. State.Payloads, streamEvent.Payload]);
+        if (WriteBehindKeys.ContainsKey(GrainKey))
+        {
+            KeepUnsaved(next);
+        }
+        else
+        {
+            await WriteStateAsync(next, [], []);
+        }
     }
 }
