@@ -37,6 +37,8 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     /// updates the latest drift, writes <c>drift_detected</c> for each drifted one, and revokes when
     /// the profile says so, all in one write. Results that change nothing but the latest drift are
     /// kept unsaved until <see cref="SaveDrift"/> (the stream still holds them). Returns the latest drift.
+    /// Throws <see cref="Runtime.Streams.StreamRedeliveryRequiredException"/> once after a failed write dropped results kept
+    /// unsaved: the stream must deliver everything since its saved checkpoint again.
     /// </summary>
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
 

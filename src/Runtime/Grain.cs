@@ -6,8 +6,10 @@ using Governance.Runtime.Storage;
 namespace Governance.Runtime;
 
 /// <summary>
-/// Base class of grains with persistent state. <see cref="State"/> is an immutable snapshot that
-/// is replaced only after a write has committed, so read-only methods may run outside a turn.
+/// Base class of grains with persistent state. <see cref="State"/> is an immutable snapshot, so
+/// read-only methods may run outside a turn. It is replaced after a write has committed, or by
+/// <see cref="KeepUnsaved"/> with state that is not stored yet: read-only methods see that state
+/// too, and after a crash it is back only once the grain rebuilt it.
 /// </summary>
 public abstract class Grain<TState> : IGrainLifecycle
     where TState : class

@@ -4,6 +4,7 @@ using Governance.Grains.Evidence;
 using Governance.Grains.Policy;
 using Governance.Grains.Wire;
 using Governance.Runtime;
+using Governance.Runtime.Streams;
 
 namespace Governance.Grains.Models;
 
@@ -89,6 +90,14 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
 
     public async Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records)
     {
+        if (TakeUnsavedStateLost())
+        {
+            // Results kept unsaved were dropped with a failed write: applying these on the stored
+            // state would skip them for good. The stream hands them back from its saved checkpoint.
+            throw new StreamRedeliveryRequiredException(
+                $"Model '{GrainKey}' lost drift results it had not written yet; its drift stream must deliver them again.");
+        }
+
         var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;
         var (transition, raised) = ModelStateMachine.RecordDrift(RequireModel(), records, profile, clock.GetUtcNow());
         var onlyLatestDrift = !ReferenceEquals(transition.State, State)

@@ -80,7 +80,8 @@ internal sealed class GrainCatalog(
             if (excess > 0)
             {
                 var target = excess + (settings.MaxActivations / 10);
-                var oldest = _activations.Values.OrderBy(a => a.LastUsed).Take(target).ToList();
+                // Those holding unsaved state stay (see TryDeactivate): picking them would collect nothing.
+                var oldest = _activations.Values.Where(a => !a.HoldsUnsavedState).OrderBy(a => a.LastUsed).Take(target).ToList();
                 collected += oldest.Count(TryDeactivate);
             }
 

@@ -166,7 +166,8 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var mustWriteOneRow = new List<NpgsqlBatchCommand>();
-        // In key order, so concurrent batches lock shared rows in the same order.
+        // In key order, though the plan decides the order rows are locked in: two batches that
+        // deadlock on shared rows are both rolled back below, and their writes go one by one.
         var updates = writes.Where(w => w.Write.ExpectedETag != 0)
             .OrderBy(w => w.Grain.Type, StringComparer.Ordinal).ThenBy(w => w.Grain.Key, StringComparer.Ordinal).ToList();
         var updateStates = updates.Count > 0 ? UpdateStatesCommand(updates) : null;
@@ -216,9 +217,10 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
             applied = mustWriteOneRow.All(command => command.RecordsAffected == 1)
                 && (updateStates is null || updateStates.RecordsAffected == updates.Count);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation
+            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
-            // A ledger (chain_id, seq) that another write already took.
+            // A ledger (chain_id, seq) that another write already took, or a lock cycle with another batch.
             applied = false;
         }
 

@@ -276,8 +276,7 @@ internal sealed class StreamPump(
         var events = await store.ReadAsync(
             subscription.Namespace, [.. partitions.Select(p => new StreamPosition(p, checkpoints[p]))], settings.ReadBatch, cancellationToken);
 
-        // A partition's checkpoint may only pass events every key of it finished: it stops before the first failure.
-        var firstFailed = new ConcurrentDictionary<int, long>();
+        var failedPartitions = new ConcurrentDictionary<int, bool>();
         var succeeded = new ConcurrentBag<((int Partition, string Key) Key, long Seq)>();
         await Parallel.ForEachAsync(
             events.GroupBy(e => (e.Partition, e.Key)),
@@ -294,7 +293,7 @@ internal sealed class StreamPump(
                 catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     RuntimeLog.StreamDeliveryFailed(logger, exception, subscription.Namespace, batch[0].Partition, batch[0].Seq, grain);
-                    firstFailed.AddOrUpdate(batch[0].Partition, batch[0].Seq, (_, seen) => Math.Min(seen, batch[0].Seq));
+                    failedPartitions[batch[0].Partition] = true;
                 }
             });
 
@@ -306,17 +305,24 @@ internal sealed class StreamPump(
         var outcomes = partitions.ToDictionary(p => p, _ => PartitionOutcome.Drained);
         foreach (var read in events.GroupBy(e => e.Partition))
         {
-            var failed = firstFailed.TryGetValue(read.Key, out var failedSeq);
-            var reached = failed ? failedSeq - 1 : read.Last().Seq;
+            if (failedPartitions.ContainsKey(read.Key))
+            {
+                // Back to the saved checkpoint, not just before the failed events: a subscriber whose
+                // failure dropped state it kept unsaved needs every event since then again.
+                checkpoints.Remove(read.Key);
+                unsaved.Remove(read.Key);
+                outcomes[read.Key] = PartitionOutcome.Failed;
+                continue;
+            }
+
+            var reached = read.Last().Seq;
             if (reached > checkpoints[read.Key])
             {
                 checkpoints[read.Key] = reached;
                 unsaved[read.Key] = reached;
             }
 
-            outcomes[read.Key] = failed ? PartitionOutcome.Failed
-                : read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain
-                : PartitionOutcome.Drained;
+            outcomes[read.Key] = read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain : PartitionOutcome.Drained;
         }
 
         return outcomes;

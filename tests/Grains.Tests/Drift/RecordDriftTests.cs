@@ -7,6 +7,8 @@ using Governance.Grains.Policy;
 using Governance.Grains.Tests.Models;
 using Governance.Grains.Wire;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Streams;
+using Microsoft.Extensions.DependencyInjection;
 using static Governance.Grains.Tests.Models.TestModels;
 
 namespace Governance.Grains.Tests.Drift;
@@ -367,6 +369,74 @@ public class RecordDriftTests
         await runtime.SignAsync(Alice);
 
         Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_failed_write_dropped_results_kept_unsaved_the_model_wants_the_stream_again_before_recording_more()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+        runtime.FailNextWrites(1);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => runtime.Model().RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]));
+
+        // Recorded on the stored state, severe-5 alone would leave quiet-3 out for good (later replays skip by seq).
+        Assert.Equal(0, (await runtime.Model().GetDriftContext()).Observations);
+        await Assert.ThrowsAsync<StreamRedeliveryRequiredException>(() => runtime.Model().RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]));
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3"), Record(Severe(), seq: 5, eventId: "severe-5")]);
+
+        var context = await runtime.Model().GetDriftContext();
+        Assert.Equal((2, 5L), (context.Observations, context.LastSeq));
+        Assert.Equal(ApprovalStatus.Revoked, (await runtime.Model().GetModel()).Status);
+        Assert.True(await runtime.Model().SaveDrift(5));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_after_a_failed_write_dropped_results_kept_unsaved_is_refused_and_the_redelivery_is_recorded()
+    {
+        await using var runtime = new GovernanceTestRuntime();
+        await runtime.TrainAndSubmitAsync();
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+        await runtime.RegisterKeyAsync(Alice);
+        var signature = await runtime.SignatureByAsync(Alice);
+        runtime.FailNextWrites(1);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => runtime.Model().AddSignature(new Caller(Alice), signature));
+
+        Assert.False(await runtime.Model().SaveDrift(3));
+
+        // The refusal already sent the stream back to its saved checkpoint: what it hands now is recorded.
+        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+        Assert.True(await runtime.Model().SaveDrift(3));
+        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_drift_stream_whose_model_fails_a_write_mid_stream_still_applies_every_observation_once()
+    {
+        await using var runtime = new GovernanceTestRuntime(configureServices: services => services.Configure<StreamOptions>(options =>
+        {
+            // No checkpoint while the test runs, so the quiet result stays unsaved until the failure drops it.
+            options.CheckpointInterval = TimeSpan.FromHours(1);
+            options.RetryDelay = TimeSpan.FromMilliseconds(10);
+        }));
+        await runtime.TrainAndSubmitAsync();
+        await runtime.StartBackgroundServicesAsync();
+        var monitor = runtime.Grains.GetGrain<IDriftMonitorGrain>(ModelId);
+        var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };
+        await AppendObservationAsync(runtime, "obs-quiet", baseline, new() { ["loss"] = 0.20, ["accuracy"] = 0.90 });
+        await WaitUntilAsync(async () => (await monitor.GetProgress()).Observations == 1, () => "obs-quiet to be applied");
+
+        runtime.FailNextWrites(1);
+        await AppendObservationAsync(runtime, "obs-severe", baseline, new() { ["loss"] = 0.40, ["accuracy"] = 0.18 });
+
+        var model = await runtime.Model().GetModel();
+        await WaitUntilAsync(
+            async () => (model = await runtime.Model().GetModel()).Status == ApprovalStatus.Revoked,
+            () => $"obs-severe to revoke the approval (status {model.Status})");
+        Assert.Equal(new DriftProgress(2, 2), await monitor.GetProgress());
+        Assert.Equal("obs-severe", model.LatestDrift!.EventId);
+        Assert.Contains("\"drift_observations\":2", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
     }
 
     [Fact]

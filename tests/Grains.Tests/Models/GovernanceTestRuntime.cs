@@ -23,6 +23,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private IHostedService[] _started = [];
+    private SlowWriteStorage? _storage;
 
     /// <param name="reminderClockAhead">
     /// How far ahead of the grains' clock the reminder poller's clock runs, as on a node whose clock is skewed.
@@ -35,7 +36,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddGrainRuntime().AddGovernanceGrains();
-        services.AddSingleton<IGrainStorage>(sp => new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
+        services.AddSingleton<IGrainStorage>(sp => _storage = new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
         if (reminderClockAhead != TimeSpan.Zero)
         {
             services.AddSingleton<IReminderTable>(sp => new SkewedReminderTable(sp.GetRequiredService<MemoryStore>(), reminderClockAhead));
@@ -60,6 +61,13 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 
     /// <summary>Appends to the runtime's streams (delivered once <see cref="StartBackgroundServicesAsync"/> ran).</summary>
     public IStreamProducer Streams { get; }
+
+    /// <summary>The next <paramref name="count"/> grain writes fail as an unreachable database does, writing nothing.</summary>
+    public void FailNextWrites(int count)
+    {
+        _services.GetRequiredService<IGrainStorage>();
+        _storage!.FailNext(count);
+    }
 
     public IModelGovernanceGrain Model(string modelId = TestModels.ModelId) => Grains.GetGrain<IModelGovernanceGrain>(modelId);
 
@@ -115,12 +123,24 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 
     private sealed class SlowWriteStorage(MemoryStore store) : IGrainStorage
     {
+        private int _failuresLeft;
+
+        public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
+
         public Task<StoredGrainState?> ReadAsync(GrainId grain, CancellationToken cancellationToken) =>
             store.ReadAsync(grain, cancellationToken);
 
         public async Task<long> WriteAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken)
         {
             await Task.Delay(1, cancellationToken);
+            for (var left = Volatile.Read(ref _failuresLeft); left > 0; left = Volatile.Read(ref _failuresLeft))
+            {
+                if (Interlocked.CompareExchange(ref _failuresLeft, left - 1, left) == left)
+                {
+                    throw new StorageUnavailableException($"The test fails the write of {grain} on purpose.");
+                }
+            }
+
             return await store.WriteAsync(grain, write, cancellationToken);
         }
 

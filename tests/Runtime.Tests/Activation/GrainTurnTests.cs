@@ -126,6 +126,31 @@ public sealed class GrainTurnTests
     }
 
     [Fact]
+    public async Task Beyond_the_cap_activations_holding_unsaved_state_are_passed_over_for_the_others()
+    {
+        using var runtime = new RuntimeHarness(o => o.MaxActivations = 10);
+
+        // The 12 least recently used hold unsaved state: once 17 are live, the 8 the cap would pick are all theirs.
+        for (var i = 0; i < 12; i++)
+        {
+            await runtime.Grains.GetGrain<ICounterGrain>($"kept-{i:D2}").IncrementUnsaved();
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await runtime.Grains.GetGrain<ICounterGrain>($"saved-{i:D2}").Increment();
+        }
+
+        await runtime.Catalog.CollectAsync(CancellationToken.None);
+
+        Assert.Equal(12, runtime.Catalog.Count);
+        for (var i = 0; i < 12; i++)
+        {
+            Assert.Equal(1, await runtime.Grains.GetGrain<ICounterGrain>($"kept-{i:D2}").Peek());
+        }
+    }
+
+    [Fact]
     public async Task A_reload_drops_unsaved_state_and_the_grain_learns_it_once()
     {
         using var runtime = new RuntimeHarness();

@@ -103,6 +103,30 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task One_batch_updates_every_grain_when_each_etag_matches_and_none_when_one_is_stale()
+    {
+        var store = new PostgresStore(await fixture.SchemaForAsync(GetType()));
+        var grainType = $"batch-together-{Guid.NewGuid():N}";
+        var grains = Enumerable.Range(0, 10).Select(i => new GrainId(grainType, $"g-{i:D2}")).ToList();
+        foreach (var grain in grains)
+        {
+            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], "first", null), default);
+        }
+
+        Assert.True(await store.TryWriteTogetherAsync(
+            [.. grains.Select((grain, i) => (grain, new GrainWrite($"{{\"n\":{i}}}", 1, [], [], $"second-{i}", null)))], default));
+        var staleLast = grains.Select((grain, i) => (grain, new GrainWrite("{\"n\":-1}", i == 9 ? 1 : 2, [], [], "third", null))).ToList();
+        Assert.False(await store.TryWriteTogetherAsync(staleLast, default));
+
+        var listed = (await store.ListAsync(new GrainListingQuery(grainType, null, null, null, 100), default)).ToDictionary(l => l.Key);
+        for (var i = 0; i < grains.Count; i++)
+        {
+            Assert.Equal(new StoredGrainState($"{{\"n\": {i}}}", 2), await store.ReadAsync(grains[i], default));
+            Assert.Equal($"second-{i}", listed[grains[i].Key].Label);
+        }
+    }
+
     private static GrainWrite WriteWithLedger(GrainId grain, long expectedETag) => new(
         "{\"n\":1}", expectedETag, [new LedgerRecord(grain.Key, 1, "{\"seq\":1}", "hash")], [], null, null);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization.Metadata;
+using Governance.Runtime.Storage;
 using Governance.Runtime.Streams;
 
 namespace Governance.Runtime.Tests.Streams;
@@ -23,6 +24,12 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
     /// <summary>Every delivery per key, redeliveries and failed ones included.</summary>
     public static ConcurrentDictionary<string, int> DeliveriesByKey { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How many more deliveries of the event with this payload fail as a failed write does: the
+    /// runtime reloads the grain, which drops what it kept unsaved.
+    /// </summary>
+    public static ConcurrentDictionary<string, int> StorageFailuresByPayload { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Keys whose grain keeps applied events unsaved until the stream checkpoint asks for them.</summary>
     public static ConcurrentDictionary<string, bool> WriteBehindKeys { get; } = new(StringComparer.Ordinal);
 
@@ -44,6 +51,11 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
     public async Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken)
     {
         CallsByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        if (TakeUnsavedStateLost())
+        {
+            throw new StreamRedeliveryRequiredException($"stream-probe/{GrainKey} lost events it kept unsaved.");
+        }
+
         foreach (var streamEvent in events)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,6 +94,12 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
             && FailuresByPayload.TryUpdate(streamEvent.Payload, remaining - 1, remaining))
         {
             throw new InvalidOperationException($"stream-probe/{GrainKey} fails on '{streamEvent.Payload}' on purpose.");
+        }
+
+        if (StorageFailuresByPayload.TryGetValue(streamEvent.Payload, out var storageFailures) && storageFailures > 0
+            && StorageFailuresByPayload.TryUpdate(streamEvent.Payload, storageFailures - 1, storageFailures))
+        {
+            throw new StorageUnavailableException($"stream-probe/{GrainKey} cannot write '{streamEvent.Payload}' on purpose.");
         }
 
         var next = new StreamProbeState(streamEvent.Seq, [.. State.Seqs, streamEvent.Seq], [.. State.Payloads, streamEvent.Payload]);
