@@ -33,6 +33,12 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
     /// <summary>Keys whose grain keeps applied events unsaved until the stream checkpoint asks for them.</summary>
     public static ConcurrentDictionary<string, bool> WriteBehindKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Payloads written at once even by a key in <see cref="WriteBehindKeys"/> (as a model writes a drifted result).</summary>
+    public static ConcurrentDictionary<string, bool> WriteNowPayloads { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Writes per key that the store refused as unavailable.</summary>
+    public static ConcurrentDictionary<string, int> UnavailableWritesByKey { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How many more checkpoint calls of the key answer "not durable".</summary>
     public static ConcurrentDictionary<string, int> CheckpointRefusalsByKey { get; } = new(StringComparer.Ordinal);
 
@@ -103,13 +109,20 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
         }
 
         var next = new StreamProbeState(streamEvent.Seq, [.. State.Seqs, streamEvent.Seq], [.. State.Payloads, streamEvent.Payload]);
-        if (WriteBehindKeys.ContainsKey(GrainKey))
+        if (WriteBehindKeys.ContainsKey(GrainKey) && !WriteNowPayloads.ContainsKey(streamEvent.Payload))
         {
             KeepUnsaved(next);
+            return;
         }
-        else
+
+        try
         {
             await WriteStateAsync(next, [], []);
+        }
+        catch (StorageUnavailableException)
+        {
+            UnavailableWritesByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+            throw;
         }
     }
 }
