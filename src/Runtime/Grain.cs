@@ -99,7 +99,8 @@ public abstract class Grain<TState> : IGrainLifecycle
         string chainId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
         Context.Storage.ReadLedgerAsync(chainId, afterSeq, limit, cancellationToken);
 
-    bool IGrainLifecycle.HasUnsavedState => _unsaved;
+    // Until the grain learnt of a loss, collecting it would forget the loss too.
+    bool IGrainLifecycle.HasUnsavedState => _unsaved || _unsavedLost;
 
     void IGrainLifecycle.Bind(GrainContext context) => _context = context;
 

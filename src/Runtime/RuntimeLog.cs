@@ -44,4 +44,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1305, EventName = "StreamCheckpointRefused", Level = LogLevel.Warning,
         Message = "{Grain} could not make its stream events of {Namespace}/{Partition} up to {Seq} durable; they will be delivered again")]
     public static partial void StreamCheckpointRefused(ILogger logger, Exception? exception, string @namespace, int partition, long seq, GrainId grain);
+
+    [LoggerMessage(EventId = 1306, EventName = "StreamRedeliveryRequired", Level = LogLevel.Information,
+        Message = "{Grain} lost effects of stream events it had not made durable; {Namespace}/{Partition} is delivered again from its saved checkpoint")]
+    public static partial void StreamRedeliveryRequired(ILogger logger, Exception exception, string @namespace, int partition, GrainId grain);
 }

@@ -8,6 +8,9 @@ internal interface IGrainLifecycle
     /// <summary>Loads (or reloads) the stored state; runs the activation hook when <paramref name="activate"/>.</summary>
     Task LoadAsync(bool activate, CancellationToken cancellationToken);
 
-    /// <summary>The grain holds state it has not written: collecting the activation would drop it.</summary>
+    /// <summary>
+    /// The grain holds state it has not written, or has not learnt yet that a reload dropped such
+    /// state: collecting the activation would drop the state, or the news of its loss.
+    /// </summary>
     bool HasUnsavedState { get; }
 }

@@ -217,10 +217,11 @@ public sealed class PostgresStore : IGrainStorage, IReminderTable
             applied = mustWriteOneRow.All(command => command.RecordsAffected == 1)
                 && (updateStates is null || updateStates.RecordsAffected == updates.Count);
         }
-        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation
-            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation
+            || (writes.Count > 1 && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure))
         {
-            // A ledger (chain_id, seq) that another write already took, or a lock cycle with another batch.
+            // A ledger (chain_id, seq) that another write already took, or a lock cycle of a batch with
+            // another transaction (written one by one instead; a single write is just unavailable).
             applied = false;
         }
 

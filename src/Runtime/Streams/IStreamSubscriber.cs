@@ -8,12 +8,12 @@ public interface IStreamSubscriber
 {
     /// <summary>
     /// The next events of this grain's key, in seq order, in one turn: one or more, as many as
-    /// arrived since the last delivery (up to the read batch). When the call throws, the partition
-    /// goes back to its saved checkpoint: these events come again, and so does every event of this
-    /// key since that checkpoint (those already applied are replays then). A subscriber that lost
-    /// state it kept unsaved throws <see cref="StreamRedeliveryRequiredException"/> to get those
-    /// events back. <paramref name="cancellationToken"/> fires when the silo stops: a subscriber may
-    /// stop between events by throwing, and the events come again.
+    /// arrived since the last delivery (up to the read batch). When the call throws, all of them
+    /// come again. A subscriber that lost effects of events delivered before (state it kept unsaved,
+    /// dropped by a reload) throws <see cref="StreamRedeliveryRequiredException"/>: every event of
+    /// its partition since the saved checkpoint comes again, at once (those applied are replays).
+    /// <paramref name="cancellationToken"/> fires when the silo stops: a subscriber may stop
+    /// between events by throwing, and the events come again (those applied are replays then).
     /// </summary>
     Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken);
 

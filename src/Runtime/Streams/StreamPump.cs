@@ -276,7 +276,10 @@ internal sealed class StreamPump(
         var events = await store.ReadAsync(
             subscription.Namespace, [.. partitions.Select(p => new StreamPosition(p, checkpoints[p]))], settings.ReadBatch, cancellationToken);
 
-        var failedPartitions = new ConcurrentDictionary<int, bool>();
+        // A partition's checkpoint may only pass events every key of it finished: it stops before the
+        // first failure, or goes back to the saved checkpoint when a key asked for a redelivery.
+        var firstFailed = new ConcurrentDictionary<int, long>();
+        var redeliver = new ConcurrentDictionary<int, bool>();
         var succeeded = new ConcurrentBag<((int Partition, string Key) Key, long Seq)>();
         await Parallel.ForEachAsync(
             events.GroupBy(e => (e.Partition, e.Key)),
@@ -290,10 +293,15 @@ internal sealed class StreamPump(
                     await dispatcher.DeliverStreamEventsAsync(grain, batch, token);
                     succeeded.Add((keyEvents.Key, batch[^1].Seq));
                 }
+                catch (StreamRedeliveryRequiredException exception)
+                {
+                    RuntimeLog.StreamRedeliveryRequired(logger, exception, subscription.Namespace, batch[0].Partition, grain);
+                    redeliver[batch[0].Partition] = true;
+                }
                 catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     RuntimeLog.StreamDeliveryFailed(logger, exception, subscription.Namespace, batch[0].Partition, batch[0].Seq, grain);
-                    failedPartitions[batch[0].Partition] = true;
+                    firstFailed.AddOrUpdate(batch[0].Partition, batch[0].Seq, (_, seen) => Math.Min(seen, batch[0].Seq));
                 }
             });
 
@@ -305,24 +313,27 @@ internal sealed class StreamPump(
         var outcomes = partitions.ToDictionary(p => p, _ => PartitionOutcome.Drained);
         foreach (var read in events.GroupBy(e => e.Partition))
         {
-            if (failedPartitions.ContainsKey(read.Key))
+            var failed = firstFailed.TryGetValue(read.Key, out var failedSeq);
+            if (redeliver.ContainsKey(read.Key))
             {
-                // Back to the saved checkpoint, not just before the failed events: a subscriber whose
-                // failure dropped state it kept unsaved needs every event since then again.
+                // The subscriber lost effects of events delivered before (state it kept unsaved): it
+                // needs every event since the saved checkpoint, which its durable state has reached.
                 checkpoints.Remove(read.Key);
                 unsaved.Remove(read.Key);
-                outcomes[read.Key] = PartitionOutcome.Failed;
+                outcomes[read.Key] = failed ? PartitionOutcome.Failed : PartitionOutcome.MoreRemain;
                 continue;
             }
 
-            var reached = read.Last().Seq;
+            var reached = failed ? failedSeq - 1 : read.Last().Seq;
             if (reached > checkpoints[read.Key])
             {
                 checkpoints[read.Key] = reached;
                 unsaved[read.Key] = reached;
             }
 
-            outcomes[read.Key] = read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain : PartitionOutcome.Drained;
+            outcomes[read.Key] = failed ? PartitionOutcome.Failed
+                : read.Count() == settings.ReadBatch ? PartitionOutcome.MoreRemain
+                : PartitionOutcome.Drained;
         }
 
         return outcomes;

@@ -274,14 +274,16 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
 
         // #6 is written at once, as a drifted result is; the database goes away while the grain works on it.
         var loud = $"{key}#6";
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         StreamProbeGrain.WriteNowPayloads[loud] = true;
-        StreamProbeGrain.DelayByKey[key] = TimeSpan.FromMilliseconds(500);
+        StreamProbeGrain.GatesByPayload[loud] = gate.Task;
         var sixth = await producer.AppendAsync([Append(streamNamespace, key, loud)], CancellationToken.None);
         await Eventually.HoldsAsync(
             () => Task.FromResult(StreamProbeGrain.DeliveriesByKey.GetValueOrDefault(key) >= 6),
             Patience,
             () => $"stream-probe/{key} to have been handed {loud}");
         proxy.Cut();
+        gate.SetResult();
         await Eventually.HoldsAsync(
             () => Task.FromResult(StreamProbeGrain.UnavailableWritesByKey.GetValueOrDefault(key) >= 1),
             Patience,
@@ -289,7 +291,6 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
 
         // Back before the pump retries (2 s), so its next read succeeds: only the grain saw the outage.
         proxy.Restore();
-        StreamProbeGrain.DelayByKey.TryRemove(key, out _);
         Assert.Null(await ReadStateAsync(dataSource, key));
 
         await Eventually.HoldsAsync(

@@ -1,5 +1,7 @@
 using Governance.Runtime.Postgres;
 using Governance.Runtime.Storage;
+using Governance.Runtime.Tests.Streams;
+using Npgsql;
 
 namespace Governance.Runtime.Tests.Postgres;
 
@@ -125,6 +127,63 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
             Assert.Equal(new StoredGrainState($"{{\"n\": {i}}}", 2), await store.ReadAsync(grains[i], default));
             Assert.Equal($"second-{i}", listed[grains[i].Key].Label);
         }
+    }
+
+    [Fact]
+    public async Task A_batch_caught_in_a_lock_cycle_is_rolled_back_and_refused_for_one_by_one_writes_not_failed_as_unavailable()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var application = $"batch-cycle-{Guid.NewGuid():N}";
+        await using var batchSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { ApplicationName = application });
+        var store = new PostgresStore(batchSource);
+        var grainType = application;
+        var (first, second) = (new GrainId(grainType, "a"), new GrainId(grainType, "b"));
+        foreach (var grain in new[] { first, second })
+        {
+            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], null, null), default);
+        }
+
+        // Another transaction holds the second row. It checks for deadlocks much later than the
+        // batch's session does, so the batch is the one PostgreSQL rolls back.
+        await using var other = await dataSource.OpenConnectionAsync();
+        await using (var slowDetection = new NpgsqlCommand("SET deadlock_timeout = '30s'", other))
+        {
+            await slowDetection.ExecuteNonQueryAsync();
+        }
+
+        await using var transaction = await other.BeginTransactionAsync();
+        await TouchAsync(other, grainType, "b");
+        var together = store.TryWriteTogetherAsync(
+            [(first, new GrainWrite("{\"n\":2}", 1, [], [], null, null)), (second, new GrainWrite("{\"n\":2}", 1, [], [], null, null))], default);
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var waiting = fixture.Admin.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'");
+                waiting.Parameters.Add(new NpgsqlParameter<string> { TypedValue = application });
+                return (long)(await waiting.ExecuteScalarAsync())! == 1;
+            },
+            TimeSpan.FromSeconds(15),
+            () => "the batch to wait for the second row's lock");
+
+        // Now the other transaction wants the first row, which the batch holds: a cycle.
+        var touchFirst = TouchAsync(other, grainType, "a");
+
+        Assert.False(await together.WaitAsync(TimeSpan.FromSeconds(30)));
+        await touchFirst;
+        await transaction.RollbackAsync();
+        foreach (var grain in new[] { first, second })
+        {
+            Assert.Equal(new StoredGrainState("{\"n\": 1}", 1), await store.ReadAsync(grain, default));
+            Assert.Equal(2, await store.WriteAsync(grain, new GrainWrite("{\"n\":3}", 1, [], [], null, null), default));
+        }
+    }
+
+    private static async Task TouchAsync(NpgsqlConnection connection, string grainType, string key)
+    {
+        await using var touch = new NpgsqlCommand("UPDATE grain_state SET etag = etag WHERE grain_type = $1 AND grain_key = $2", connection);
+        touch.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType });
+        touch.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        Assert.Equal(1, await touch.ExecuteNonQueryAsync());
     }
 
     private static GrainWrite WriteWithLedger(GrainId grain, long expectedETag) => new(

@@ -126,9 +126,9 @@ public sealed class StreamCheckpointIntervalTests
         var fourth = await probe.AppendAsync(key, 4);
 
         await Eventually.HoldsAsync(
-            async () => (await probe.Grain(key).GetState()).Seqs.Count >= 4,
+            async () => (await probe.Grain(key).GetState()).Seqs.Count >= 4 && (await probe.Grain(neighbour).GetState()).Seqs.Count >= 1,
             Patience,
-            () => $"stream-probe/{key} to have applied four events");
+            () => $"stream-probe/{key} to have applied four events and {neighbour} one");
         Assert.Equal([first.Seq, second.Seq, third.Seq, fourth.Seq], (await probe.Grain(key).GetState()).Seqs);
         Assert.Equal([neighbourEvent.Seq], (await probe.Grain(neighbour).GetState()).Seqs);
         Assert.Equal(0, StreamProbeGrain.StorageFailuresByPayload[$"{key}#3"]);

@@ -36,6 +36,9 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
     /// <summary>Payloads written at once even by a key in <see cref="WriteBehindKeys"/> (as a model writes a drifted result).</summary>
     public static ConcurrentDictionary<string, bool> WriteNowPayloads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The grain waits for this task before it applies the event with this payload (a gate the test opens).</summary>
+    public static ConcurrentDictionary<string, Task> GatesByPayload { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writes per key that the store refused as unavailable.</summary>
     public static ConcurrentDictionary<string, int> UnavailableWritesByKey { get; } = new(StringComparer.Ordinal);
 
@@ -94,6 +97,11 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
         if (DelayByKey.TryGetValue(GrainKey, out var delay))
         {
             await Task.Delay(delay);
+        }
+
+        if (GatesByPayload.TryGetValue(streamEvent.Payload, out var gate))
+        {
+            await gate;
         }
 
         if (FailuresByPayload.TryGetValue(streamEvent.Payload, out var remaining) && remaining > 0
