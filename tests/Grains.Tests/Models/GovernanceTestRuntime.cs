@@ -23,7 +23,6 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private IHostedService[] _started = [];
-    private SlowWriteStorage? _storage;
 
     /// <param name="reminderClockAhead">
     /// How far ahead of the grains' clock the reminder poller's clock runs, as on a node whose clock is skewed.
@@ -36,7 +35,8 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddGrainRuntime().AddGovernanceGrains();
-        services.AddSingleton<IGrainStorage>(sp => _storage = new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
+        services.AddSingleton(sp => new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
+        services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<SlowWriteStorage>());
         if (reminderClockAhead != TimeSpan.Zero)
         {
             services.AddSingleton<IReminderTable>(sp => new SkewedReminderTable(sp.GetRequiredService<MemoryStore>(), reminderClockAhead));
@@ -63,11 +63,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
     public IStreamProducer Streams { get; }
 
     /// <summary>The next <paramref name="count"/> grain writes fail as an unreachable database does, writing nothing.</summary>
-    public void FailNextWrites(int count)
-    {
-        _services.GetRequiredService<IGrainStorage>();
-        _storage!.FailNext(count);
-    }
+    public void FailNextWrites(int count) => _services.GetRequiredService<SlowWriteStorage>().FailNext(count);
 
     public IModelGovernanceGrain Model(string modelId = TestModels.ModelId) => Grains.GetGrain<IModelGovernanceGrain>(modelId);
 

@@ -79,13 +79,7 @@ public sealed class GrainTurnTests
             await runtime.Grains.GetGrain<ICounterGrain>($"lru-{i:D2}").Increment();
         }
 
-        var deadline = DateTime.UtcNow + Timeout;
-        while (runtime.Catalog.Count > 10)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"expected at most 10 activations within {Timeout}, found {runtime.Catalog.Count}");
-            await runtime.Catalog.CollectAsync(CancellationToken.None);
-            await Task.Yield();
-        }
+        await CollectUntilAtMostAsync(runtime, 10);
 
         await runtime.Grains.GetGrain<ICounterGrain>("lru-19").Increment();
         await runtime.Grains.GetGrain<ICounterGrain>("lru-00").Increment();
@@ -141,14 +135,7 @@ public sealed class GrainTurnTests
             await runtime.Grains.GetGrain<ICounterGrain>($"saved-{i:D2}").Increment();
         }
 
-        // A collection started in the background by the cap may be running: collect until it settles.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (runtime.Catalog.Count > 12)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"expected the 5 saved activations collected within {Timeout}, found {runtime.Catalog.Count} live");
-            await runtime.Catalog.CollectAsync(CancellationToken.None);
-            await Task.Yield();
-        }
+        await CollectUntilAtMostAsync(runtime, 12);
 
         Assert.Equal(12, runtime.Catalog.Count);
         for (var i = 0; i < 12; i++)
@@ -194,6 +181,18 @@ public sealed class GrainTurnTests
         Assert.False(await grain.SaveKept());
         await Task.Delay(20);
         Assert.Equal(1, await runtime.Catalog.CollectAsync(CancellationToken.None));
+    }
+
+    /// <summary>Collects until at most <paramref name="live"/> activations remain (a collection the cap started in the background may hold the collector).</summary>
+    private static async Task CollectUntilAtMostAsync(RuntimeHarness runtime, int live)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (runtime.Catalog.Count > live)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"expected at most {live} activations within {Timeout}, found {runtime.Catalog.Count}");
+            await runtime.Catalog.CollectAsync(CancellationToken.None);
+            await Task.Yield();
+        }
     }
 
     private static async Task<CounterState> StoredAsync(RuntimeHarness runtime, string key)

@@ -62,10 +62,7 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         var store = new PostgresStore(await fixture.SchemaForAsync(GetType()));
         var grainType = $"batch-update-{Guid.NewGuid():N}";
         var grains = Enumerable.Range(0, 120).Select(i => new GrainId(grainType, $"g-{i:D3}")).ToList();
-        foreach (var grain in grains)
-        {
-            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], "first", null), default);
-        }
+        await WriteFirstAsync(store, grains, "first");
 
         bool IsStale(int index) => index % 5 == 0;
         DateTimeOffset? DeadlineOf(int index) => index % 2 == 0 ? null : new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.FromHours(2)).AddSeconds(index);
@@ -111,10 +108,7 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         var store = new PostgresStore(await fixture.SchemaForAsync(GetType()));
         var grainType = $"batch-together-{Guid.NewGuid():N}";
         var grains = Enumerable.Range(0, 10).Select(i => new GrainId(grainType, $"g-{i:D2}")).ToList();
-        foreach (var grain in grains)
-        {
-            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], "first", null), default);
-        }
+        await WriteFirstAsync(store, grains, "first");
 
         Assert.True(await store.TryWriteTogetherAsync(
             [.. grains.Select((grain, i) => (grain, new GrainWrite($"{{\"n\":{i}}}", 1, [], [], $"second-{i}", null)))], default));
@@ -138,10 +132,7 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         var store = new PostgresStore(batchSource);
         var grainType = application;
         var (first, second) = (new GrainId(grainType, "a"), new GrainId(grainType, "b"));
-        foreach (var grain in new[] { first, second })
-        {
-            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], null, null), default);
-        }
+        await WriteFirstAsync(store, [first, second], label: null);
 
         // Another transaction holds the second row. It checks for deadlocks much later than the
         // batch's session does, so the batch is the one PostgreSQL rolls back.
@@ -175,6 +166,15 @@ public sealed class PostgresWriteBatchTests(PostgresFixture fixture)
         {
             Assert.Equal(new StoredGrainState("{\"n\": 1}", 1), await store.ReadAsync(grain, default));
             Assert.Equal(2, await store.WriteAsync(grain, new GrainWrite("{\"n\":3}", 1, [], [], null, null), default));
+        }
+    }
+
+    /// <summary>Creates each grain's state, <c>{"n":1}</c> at ETag 1.</summary>
+    private static async Task WriteFirstAsync(PostgresStore store, IEnumerable<GrainId> grains, string? label)
+    {
+        foreach (var grain in grains)
+        {
+            await store.WriteAsync(grain, new GrainWrite("{\"n\":1}", 0, [], [], label, null), default);
         }
     }
 

@@ -59,7 +59,7 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
 
     public async Task OnStreamEvents(IReadOnlyList<StreamEvent> events, CancellationToken cancellationToken)
     {
-        CallsByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        CountOne(CallsByKey, GrainKey);
         if (TakeUnsavedStateLost())
         {
             throw new StreamRedeliveryRequiredException($"stream-probe/{GrainKey} lost events it kept unsaved.");
@@ -74,10 +74,8 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
 
     public async Task<bool> OnStreamCheckpoint(long throughSeq, CancellationToken cancellationToken)
     {
-        CheckpointCallsByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
-        var refuse = CheckpointRefusalsByKey.TryGetValue(GrainKey, out var remaining) && remaining > 0
-            && CheckpointRefusalsByKey.TryUpdate(GrainKey, remaining - 1, remaining);
-        if (refuse || TakeUnsavedStateLost())
+        CountOne(CheckpointCallsByKey, GrainKey);
+        if (TakeOne(CheckpointRefusalsByKey, GrainKey) || TakeUnsavedStateLost())
         {
             return false;
         }
@@ -88,7 +86,7 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
 
     private async Task ApplyAsync(StreamEvent streamEvent)
     {
-        DeliveriesByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+        CountOne(DeliveriesByKey, GrainKey);
         if (streamEvent.Seq <= State.LastSeq)
         {
             return;
@@ -104,14 +102,12 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
             await gate;
         }
 
-        if (FailuresByPayload.TryGetValue(streamEvent.Payload, out var remaining) && remaining > 0
-            && FailuresByPayload.TryUpdate(streamEvent.Payload, remaining - 1, remaining))
+        if (TakeOne(FailuresByPayload, streamEvent.Payload))
         {
             throw new InvalidOperationException($"stream-probe/{GrainKey} fails on '{streamEvent.Payload}' on purpose.");
         }
 
-        if (StorageFailuresByPayload.TryGetValue(streamEvent.Payload, out var storageFailures) && storageFailures > 0
-            && StorageFailuresByPayload.TryUpdate(streamEvent.Payload, storageFailures - 1, storageFailures))
+        if (TakeOne(StorageFailuresByPayload, streamEvent.Payload))
         {
             throw new StorageUnavailableException($"stream-probe/{GrainKey} cannot write '{streamEvent.Payload}' on purpose.");
         }
@@ -129,8 +125,14 @@ public sealed class StreamProbeGrain : Grain<StreamProbeState>, IStreamProbeGrai
         }
         catch (StorageUnavailableException)
         {
-            UnavailableWritesByKey.AddOrUpdate(GrainKey, 1, (_, count) => count + 1);
+            CountOne(UnavailableWritesByKey, GrainKey);
             throw;
         }
     }
+
+    private static void CountOne(ConcurrentDictionary<string, int> counts, string key) => counts.AddOrUpdate(key, 1, (_, count) => count + 1);
+
+    /// <summary>Takes one from the countdown of <paramref name="key"/>; false when none is left.</summary>
+    private static bool TakeOne(ConcurrentDictionary<string, int> countdowns, string key) =>
+        countdowns.TryGetValue(key, out var left) && left > 0 && countdowns.TryUpdate(key, left - 1, left);
 }
