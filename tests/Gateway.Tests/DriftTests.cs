@@ -117,6 +117,57 @@ public sealed class DriftTests(SiloFixture<DriftTests> silo) : IClassFixture<Sil
             .AssertProblem(HttpStatusCode.NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task Row1_a_loss_increase_that_overflows_is_clamped_revokes_and_later_observations_of_the_partition_apply()
+    {
+        var model = await _workflow.ApprovedModelAsync();
+        var neighbour = await _workflow.ApprovedModelAsync(modelId: ModelInPartitionOf(model.ModelId));
+
+        // (1e308 - 5e-324) / 5e-324 overflows to +∞, which no JSON writer can write.
+        var overflowing = await PostDriftAsync(model.ModelId, new
+        {
+            serving_metrics = new { loss = 1e308 },
+            training_metrics = new { loss = 5e-324 },
+        });
+        var severe = await PostDriftAsync(neighbour.ModelId, new { serving_metrics = new { loss = 0.9, accuracy = 0.1 } });
+
+        var result = (await LatestDriftAsync(model.ModelId, overflowing)).Field("result");
+        Assert.Equal(double.MaxValue, result.Field("metrics").Field("loss").Field("change").GetDouble());
+        Assert.Equal(1.0, result.Field("severity").GetDouble());
+        Assert.Equal("revoked", await StatusAsync(model.ModelId));
+        await LatestDriftAsync(neighbour.ModelId, severe);
+        Assert.Equal("revoked", await StatusAsync(neighbour.ModelId));
+    }
+
+    [Fact]
+    public async Task Row2_a_subnormal_training_baseline_gives_a_finite_ratio_and_the_model_stays_readable()
+    {
+        var model = await _workflow.ApprovedModelAsync(trainingMetrics: new { accuracy = 1e-310 });
+
+        var eventId = await PostDriftAsync(model.ModelId, new { serving_metrics = new { accuracy = 0.9 } });
+
+        var result = (await LatestDriftAsync(model.ModelId, eventId)).Field("result");
+        Assert.Equal(double.MaxValue, result.Field("metrics").Field("accuracy").Field("change").GetDouble());
+        Assert.False(result.Field("drifted").GetBoolean());
+        Assert.Equal("quorum_reached", await StatusAsync(model.ModelId));
+        (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{model.ModelId}/evidence/verify"))
+            .AssertStatus(HttpStatusCode.OK);
+    }
+
+    /// <summary>A fresh model id whose drift stream shares <paramref name="modelId"/>'s partition.</summary>
+    private static string ModelInPartitionOf(string modelId)
+    {
+        var partition = Runtime.Partitioning.PartitionOf(modelId);
+        while (true)
+        {
+            var candidate = Workflow.NewModelId();
+            if (Runtime.Partitioning.PartitionOf(candidate) == partition)
+            {
+                return candidate;
+            }
+        }
+    }
+
     private async Task<string> PostDriftAsync(string modelId, object body)
     {
         var accepted = (await silo.As(DevTokens.Monitor).PostAsync($"/v1/models/{modelId}/drift", body)).AssertStatus(HttpStatusCode.Accepted);

@@ -6,6 +6,9 @@ namespace Governance.Grains.Drift;
 /// <summary>
 /// Drift of serving against training (DESIGN §5.5): metric drift with the seed's formulas (so the
 /// numbers match it), plus two-sample Kolmogorov–Smirnov and PSI over raw values when given.
+/// Every number of a result is finite, so it can always be stored and returned as JSON: a change
+/// that overflows (a tiny baseline, a huge serving value) is clamped to ±<see cref="double.MaxValue"/>,
+/// and severities stay in [0, 1].
 /// </summary>
 public static class DriftCalculator
 {
@@ -23,17 +26,17 @@ public static class DriftCalculator
         var metrics = new Dictionary<string, MetricDrift>(StringComparer.Ordinal);
         if (training.TryGetValue(Loss, out var trainingLoss) && serving.TryGetValue(Loss, out var servingLoss) && trainingLoss > 0)
         {
-            var increase = (servingLoss - trainingLoss) / trainingLoss;
+            var increase = Finite((servingLoss - trainingLoss) / trainingLoss);
             var drifted = increase > thresholds.MaxLossIncrease;
-            var severity = drifted ? Math.Min(1, increase / thresholds.MaxLossIncrease) : 0;
+            var severity = drifted ? Severity(increase / thresholds.MaxLossIncrease) : 0;
             metrics[Loss] = new MetricDrift(trainingLoss, servingLoss, increase, thresholds.MaxLossIncrease, drifted, severity);
         }
 
         if (training.TryGetValue(Accuracy, out var trainingAccuracy) && serving.TryGetValue(Accuracy, out var servingAccuracy) && trainingAccuracy > 0)
         {
-            var ratio = servingAccuracy / trainingAccuracy;
+            var ratio = Finite(servingAccuracy / trainingAccuracy);
             var drifted = ratio < thresholds.MinAccuracyRatio;
-            var severity = drifted ? Math.Min(1, (thresholds.MinAccuracyRatio - ratio) / thresholds.MinAccuracyRatio) : 0;
+            var severity = drifted ? Severity((thresholds.MinAccuracyRatio - ratio) / thresholds.MinAccuracyRatio) : 0;
             metrics[Accuracy] = new MetricDrift(trainingAccuracy, servingAccuracy, ratio, thresholds.MinAccuracyRatio, drifted, severity);
         }
 
@@ -133,4 +136,12 @@ public static class DriftCalculator
 
         return [.. counts.Select(c => c == 0 ? PsiSmoothing : c / values.Count)];
     }
+
+    /// <summary>An overflowed quotient (±∞) as the largest finite number of its sign; NaN (never expected) as 0.</summary>
+    private static double Finite(double value) =>
+        double.IsNaN(value) ? 0 : Math.Clamp(value, -double.MaxValue, double.MaxValue);
+
+    /// <summary>A drifted metric's severity, capped at 1; NaN (never expected) fails closed as 1.</summary>
+    private static double Severity(double value) =>
+        double.IsNaN(value) ? 1 : Math.Clamp(value, 0, 1);
 }

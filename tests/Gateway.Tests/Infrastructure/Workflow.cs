@@ -12,13 +12,13 @@ public sealed class Workflow(GovernanceSilo silo)
     public static string NewWeightsHash() => "sha256:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Records a training output and returns its weights hash.</summary>
-    public async Task<string> TrainAsync(string modelId, string token = DevTokens.Trainer, string? weightsHash = null)
+    public async Task<string> TrainAsync(string modelId, string token = DevTokens.Trainer, string? weightsHash = null, object? metrics = null)
     {
         weightsHash ??= NewWeightsHash();
         var response = await silo.As(token).PostAsync($"/v1/models/{modelId}/training", new
         {
             weights_hash = weightsHash,
-            metrics = new { accuracy = 0.93, loss = 0.21 },
+            metrics = metrics ?? new { accuracy = 0.93, loss = 0.21 },
             card = new { name = modelId, owner = "ml-platform" },
             correlation_id = $"run-{modelId}",
         });
@@ -64,15 +64,16 @@ public sealed class Workflow(GovernanceSilo silo)
     }
 
     /// <summary>
-    /// Trains a new model as trainer-1, submits it as alice (required_approvers 2 unless the request
-    /// says otherwise) and has alice and bob sign it, so it reaches its quorum.
+    /// Trains a new model as trainer-1 (with <paramref name="trainingMetrics"/> when given), submits it
+    /// as alice (required_approvers 2 unless the request says otherwise) and has alice and bob sign it,
+    /// so it reaches its quorum.
     /// </summary>
-    public async Task<ApprovedModel> ApprovedModelAsync(object? submit = null)
+    public async Task<ApprovedModel> ApprovedModelAsync(object? submit = null, string? modelId = null, object? trainingMetrics = null)
     {
-        var modelId = NewModelId();
+        modelId ??= NewModelId();
         var alice = await RegisterKeyAsync("alice", DevTokens.Alice);
         var bob = await RegisterKeyAsync("bob", DevTokens.Bob);
-        var weightsHash = await TrainAsync(modelId);
+        var weightsHash = await TrainAsync(modelId, metrics: trainingMetrics);
         var approval = await SubmitAsync(modelId, submit ?? new { approved_environments = new[] { "staging", "production" }, required_approvers = 2 });
         (await SignAsync(modelId, alice)).AssertStatus(HttpStatusCode.OK);
         var quorum = (await SignAsync(modelId, bob)).AssertStatus(HttpStatusCode.OK);
