@@ -243,8 +243,13 @@ public static class GovernanceApi
             : ModelGrain(grains, id);
     }
 
-    private static VerifyQuery ValidQuery(VerifyQuery query, string fieldPrefix)
+    private static VerifyQuery ValidQuery(VerifyQuery? query, string fieldPrefix)
     {
+        if (query is null)
+        {
+            throw GovernanceException.Invalid(fieldPrefix.TrimEnd('.'), "Each item must be an object {model_id, environment, scope?, weights_hash?}.");
+        }
+
         if (!Identifiers.IsValidModelId(query.ModelId))
         {
             throw GovernanceException.Invalid(fieldPrefix + "model_id", "model_id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");

@@ -102,6 +102,8 @@ public abstract class Grain<TState> : IGrainLifecycle
     // Until the grain learnt of a loss, collecting it would forget the loss too.
     bool IGrainLifecycle.HasUnsavedState => _unsaved || _unsavedLost;
 
+    bool IGrainLifecycle.KeepsActivation => HasStoredState || _unsaved || _unsavedLost;
+
     void IGrainLifecycle.Bind(GrainContext context) => _context = context;
 
     async Task IGrainLifecycle.LoadAsync(bool activate, CancellationToken cancellationToken)

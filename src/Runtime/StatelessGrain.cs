@@ -18,6 +18,8 @@ public abstract class StatelessGrain : IGrainLifecycle
 
     bool IGrainLifecycle.HasUnsavedState => false;
 
+    bool IGrainLifecycle.KeepsActivation => true;
+
     void IGrainLifecycle.Bind(GrainContext context) => _context = context;
 
     Task IGrainLifecycle.LoadAsync(bool activate, CancellationToken cancellationToken) =>

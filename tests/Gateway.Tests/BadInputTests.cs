@@ -269,6 +269,15 @@ public sealed class BadInputTests(SiloFixture<BadInputTests> silo) : IClassFixtu
             .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
     }
 
+    [Theory]
+    [InlineData("""{"items":[null]}""", "items[0]")]
+    [InlineData("""{"items":[{"model_id":"m-1","environment":"production"},null]}""", "items[1]")]
+    public async Task Row4_a_null_verify_batch_item_is_invalid_request_naming_the_item(string body, string field)
+    {
+        (await silo.As(DevTokens.Registry).PostRawAsync("/v1/verify", body))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
+    }
+
     [Fact]
     public async Task A_verify_batch_over_one_thousand_items_is_invalid_request()
     {

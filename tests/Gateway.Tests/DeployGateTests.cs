@@ -273,6 +273,26 @@ public sealed class DeployGateTests(ClockOnlySilo silo) : IClassFixture<ClockOnl
         return (modelId, approval.Text("approval_id")!, weightsHash);
     }
 
+    [Fact]
+    public async Task Row6_repeated_deploys_keep_the_latest_deployment_per_environment_and_scope_and_ledger_every_one()
+    {
+        var approved = await _flow.ApprovedModelAsync(ScopedSubmission);
+        for (var i = 0; i < 20; i++)
+        {
+            (await DeployAsync(approved.ModelId, approved.ApprovalId, "production", approved.WeightsHash, scope: "eu")).AssertStatus(HttpStatusCode.Created);
+        }
+
+        var last = (await DeployAsync(approved.ModelId, approved.ApprovalId, "production", approved.WeightsHash, scope: "us")).AssertStatus(HttpStatusCode.Created);
+        var latestEu = (await DeployAsync(approved.ModelId, approved.ApprovalId, "production", approved.WeightsHash, scope: "eu")).AssertStatus(HttpStatusCode.Created);
+
+        var model = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{approved.ModelId}")).AssertStatus(HttpStatusCode.OK);
+        var deployments = model.Json.Field("approval").Field("deployments").EnumerateArray().ToList();
+        Assert.Equal(["production/us", "production/eu"], deployments.Select(d => $"{d.Text("environment")}/{d.Text("scope")}"));
+        Assert.Equal(last.Json.Field("evidence_seq").GetInt64(), deployments[0].Field("evidence_seq").GetInt64());
+        Assert.Equal(latestEu.Json.Field("evidence_seq").GetInt64(), deployments[1].Field("evidence_seq").GetInt64());
+        Assert.Equal(22, (await _flow.EventsAsync(approved.ModelId)).Count(e => e == "model_deployed"));
+    }
+
     private Task<ApiResponse> DeployAsync(
         string modelId, string approvalId, string environment, string weightsHash, string? scope = null, string token = DevTokens.Deployer) =>
         silo.As(token).PostAsync($"/v1/models/{modelId}/deployments", new { approval_id = approvalId, environment, scope, weights_hash = weightsHash });

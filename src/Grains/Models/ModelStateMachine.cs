@@ -223,7 +223,9 @@ public static class ModelStateMachine
 
         var seq = settled.LedgerSeq + events.Count + 1;
         var deployment = new DeploymentRecord(environment, scope, caller.Principal, now, seq);
-        var deployed = approval with { Status = ApprovalStatus.Deployed, Deployments = [.. approval.Deployments, deployment] };
+        // The state keeps the latest deployment per (environment, scope); the ledger keeps every one.
+        var others = approval.Deployments.Where(d => d.Environment != environment || d.Scope != scope);
+        var deployed = approval with { Status = ApprovalStatus.Deployed, Deployments = [.. others, deployment] };
         events.Add(new EvidenceEvent(LedgerEvents.ModelDeployed, caller.Principal, new JsonObject
         {
             ["approval_id"] = approval.ApprovalId,

@@ -59,6 +59,9 @@ internal sealed class GrainActivation(GrainId id)
     /// <summary>Inside a turn: no further calls reach this instance.</summary>
     public void MarkDeactivated() => _deactivated = true;
 
+    /// <summary>A loaded grain with nothing stored or unsaved: its activation need not stay.</summary>
+    public bool HoldsNothing => _grain is IGrainLifecycle { KeepsActivation: false };
+
     /// <summary>The grain holds state it has not written yet.</summary>
     public bool HoldsUnsavedState => _grain is IGrainLifecycle { HasUnsavedState: true };
 }

@@ -99,6 +99,23 @@ internal sealed class GrainCatalog(
         }
     }
 
+    /// <summary>
+    /// Inside the activation's turn: drops it at once when its grain holds nothing (no stored state, no
+    /// unsaved state), so an unknown id asked about keeps no memory. Callers waiting for the turn move
+    /// on to a new activation.
+    /// </summary>
+    public void ReleaseIfEmpty(GrainActivation activation)
+    {
+        if (activation.HoldsNothing && !activation.IsDeactivated)
+        {
+            activation.MarkDeactivated();
+            if (_activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(activation.Id, activation)))
+            {
+                RuntimeMetrics.Deactivations.Add(1);
+            }
+        }
+    }
+
     private bool TryDeactivate(GrainActivation activation)
     {
         // A busy activation is in use: it is not idle, whatever its timestamp says.

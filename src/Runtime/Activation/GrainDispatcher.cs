@@ -83,6 +83,7 @@ internal sealed class GrainDispatcher(GrainCatalog catalog)
             }
             finally
             {
+                catalog.ReleaseIfEmpty(activation);
                 activation.ExitTurn();
             }
         }

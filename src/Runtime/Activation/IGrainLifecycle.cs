@@ -13,4 +13,10 @@ internal interface IGrainLifecycle
     /// state: collecting the activation would drop the state, or the news of its loss.
     /// </summary>
     bool HasUnsavedState { get; }
+
+    /// <summary>
+    /// False for a grain with nothing stored and nothing unsaved (an id nobody wrote): the runtime drops
+    /// its activation after each turn, so unknown ids cost no memory.
+    /// </summary>
+    bool KeepsActivation { get; }
 }

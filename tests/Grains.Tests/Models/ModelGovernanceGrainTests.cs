@@ -86,8 +86,12 @@ public class ModelGovernanceGrainTests
             runtime.Model().Deploy(As(Deployer), Deployment(i % 2 == 0 ? "staging" : "production", approvalId: submitted.ApprovalId)))));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => before + i), results.Select(r => r.EvidenceSeq).Order());
-        Assert.Equal(20, (await runtime.Model().GetModel()).Approval!.Deployments.Count);
+        // The state keeps the latest deployment per (environment, scope) (issue 9 row 6); the ledger keeps all 20.
+        var stored = (await runtime.Model().GetModel()).Approval!.Deployments;
+        Assert.Equal(["production", "staging"], stored.Select(d => d.Environment).Order(StringComparer.Ordinal));
+        Assert.All(stored, d => Assert.Equal(results.Where(r => r.Environment == d.Environment).Max(r => r.EvidenceSeq), d.EvidenceSeq));
         Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+        Assert.Equal(20, (await runtime.Model().GetEvidence(before, 100)).Entries.Count(e => e.GetProperty("event").GetString() == "model_deployed"));
     }
 
     [Fact]

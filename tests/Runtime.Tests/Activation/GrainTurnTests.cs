@@ -56,6 +56,38 @@ public sealed class GrainTurnTests
     }
 
     [Fact]
+    public async Task Row7_a_grain_with_no_stored_state_keeps_no_activation_after_a_call()
+    {
+        using var runtime = new RuntimeHarness();
+        for (var i = 0; i < 100; i++)
+        {
+            var note = runtime.Grains.GetGrain<INoteGrain>($"unknown-{i}");
+            Assert.Null(await note.Read());
+            Assert.Null(await note.ReadInTurn());
+        }
+
+        Assert.Equal(0, runtime.Catalog.Count);
+
+        var written = runtime.Grains.GetGrain<INoteGrain>("written");
+        await written.Write("kept");
+        Assert.Equal("kept", await written.Read());
+        Assert.Equal(1, runtime.Catalog.Count);
+    }
+
+    [Fact]
+    public async Task Calls_queued_behind_the_turn_of_a_released_activation_run_on_a_new_one()
+    {
+        using var runtime = new RuntimeHarness();
+        var note = runtime.Grains.GetGrain<INoteGrain>("raced");
+
+        var calls = Enumerable.Range(0, 50).Select(i => i % 10 == 9 ? note.Write($"v{i}") : note.ReadInTurn()).ToArray();
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("v", await note.Read(), StringComparison.Ordinal);
+        Assert.Equal(1, runtime.Catalog.Count);
+    }
+
+    [Fact]
     public async Task Idle_activations_are_collected_and_come_back_with_their_stored_state()
     {
         using var runtime = new RuntimeHarness(o => o.IdleTimeout = TimeSpan.FromMilliseconds(1));

@@ -17,7 +17,7 @@ public sealed class RuntimeHarness : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddGrainRuntime().AddGrain<ICounterGrain, CounterGrain>();
+        services.AddGrainRuntime().AddGrain<ICounterGrain, CounterGrain>().AddGrain<INoteGrain, NoteGrain>();
         services.Configure(collection ?? (_ => { }));
         _services = services.BuildServiceProvider();
     }
