@@ -51,6 +51,82 @@ public sealed class BadInputTests(SiloFixture<BadInputTests> silo) : IClassFixtu
             .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
     }
 
+    [Theory]
+    [InlineData("card", "{\"name\":\"a\u00ffb\"}", "card.name")]
+    [InlineData("card", "{\"name\":\"a\u00c0\u00afb\"}", "card.name")]
+    [InlineData("card", "{\"name\":\"\\udc00\"}", "card.name")]
+    [InlineData("card", "{\"\\udc00\":1}", "card")]
+    [InlineData("card", "{\"\u00ff\":1}", "card")]
+    [InlineData("metadata", "{\"run\":{\"note\":\"\\ud800x\"}}", "metadata.run.note")]
+    [InlineData("metadata", "{\"tags\":[\"ok\",\"\u00ed\u00a0\u0080\"]}", "metadata.tags[1]")]
+    public async Task Row3_a_card_or_metadata_with_invalid_unicode_is_invalid_request_naming_it(string member, string value, string field)
+    {
+        // The value is Latin-1 text standing for raw bytes, so that invalid UTF-8 reaches the server as it is.
+        var card = member == "card" ? value : """{"name":"m"}""";
+        var metadata = member == "metadata" ? $$""","metadata":{{value}}""" : "";
+        var body = System.Text.Encoding.Latin1.GetBytes(
+            $$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{{{card}}}{{{metadata}}}}""");
+
+        (await PostBytesAsync($"/v1/models/{Workflow.NewModelId()}/training", body))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
+    }
+
+    [Theory]
+    [InlineData(63, false)]
+    [InlineData(32, false)]
+    [InlineData(31, true)]
+    public async Task Row3_a_card_nested_as_deep_as_the_api_accepts_is_stored_and_deeper_is_invalid_request(int levels, bool accepted)
+    {
+        var modelId = Workflow.NewModelId();
+        var card = string.Concat(Enumerable.Repeat("""{"a":""", levels - 1)) + "{}" + new string('}', levels - 1);
+        var response = await silo.As(DevTokens.Trainer).PostRawAsync(
+            $"/v1/models/{modelId}/training", $$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{{{card}}}}""");
+
+        if (!accepted)
+        {
+            response.AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "card");
+            return;
+        }
+
+        response.AssertStatus(HttpStatusCode.Created);
+        var model = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}")).AssertStatus(HttpStatusCode.OK);
+        var stored = model.Json.Field("training").Field("card");
+        var depth = 1;
+        while (stored.TryGetProperty("a", out var inner))
+        {
+            stored = inner;
+            depth++;
+        }
+
+        Assert.Equal(levels, depth);
+    }
+
+    [Theory]
+    [InlineData($$$"""{"weights_hash":"sha256:bad","weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{}}""", "weights_hash")]
+    [InlineData($$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9,"accuracy":0.1},"card":{}}""", "metrics.accuracy")]
+    [InlineData($$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{"a":1,"a":2}}""", "card.a")]
+    [InlineData($$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{"a":1,"\u0061":2}}""", "card.a")]
+    [InlineData($$$$"""{"weights_hash":"{{{{Hash}}}}","metrics":{"accuracy":0.9},"card":{"x":{"y":[1e999]}}}""", "card.x.y[0]")]
+    [InlineData($$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{"x":-1e400}}""", "card.x")]
+    [InlineData($$$"""{"weights_hash":"{{{Hash}}}","metrics":{"accuracy":0.9},"card":{},"metadata":{"n":[{"k":1,"k":1}]}}""", "metadata.n[0].k")]
+    public async Task Row15_duplicate_keys_and_out_of_range_numbers_anywhere_in_a_body_are_invalid_request(string body, string field)
+    {
+        (await silo.As(DevTokens.Trainer).PostRawAsync($"/v1/models/{Workflow.NewModelId()}/training", body))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
+    }
+
+    [Theory]
+    [InlineData("/v1/verify", DevTokens.Registry, """{"items":[{"model_id":"m-1","environment":"production","environment":"dev"}]}""", "items[0].environment")]
+    [InlineData("/v1/verify", DevTokens.Registry, """{"items":[],"items":[{"model_id":"m-1","environment":"production"}]}""", "items")]
+    [InlineData("/v1/models/m-1/drift", DevTokens.Monitor, """{"serving_metrics":{"loss":0.2,"loss":0.9}}""", "serving_metrics.loss")]
+    [InlineData("/v1/models/m-1/drift", DevTokens.Monitor, """{"serving_metrics":{"loss":0.2},"distribution":{"training":[1,2],"serving":[1e309]}}""", "distribution.serving[0]")]
+    [InlineData("/v1/models/m-1/revocation", DevTokens.Alice, """{"reason":"a","reason":"b"}""", "reason")]
+    public async Task Row15_duplicate_keys_and_out_of_range_numbers_are_refused_on_every_route(string path, string token, string body, string field)
+    {
+        (await silo.As(token).PostRawAsync(path, body))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
+    }
+
     [Fact]
     public async Task A_body_that_is_not_json_is_invalid_request()
     {
@@ -307,5 +383,12 @@ public sealed class BadInputTests(SiloFixture<BadInputTests> silo) : IClassFixtu
     {
         (await silo.As(DevTokens.Admin).DeleteAsync($"/v1/approvers/alice/keys/k-{Guid.NewGuid():N}"))
             .AssertProblem(HttpStatusCode.NotFound, "not_found", "key_id");
+    }
+
+    private Task<ApiResponse> PostBytesAsync(string path, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return silo.As(DevTokens.Trainer).SendAsync(HttpMethod.Post, path, content);
     }
 }

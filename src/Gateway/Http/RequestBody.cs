@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Http;
 namespace Governance.Gateway.Http;
 
 /// <summary>
-/// Reads a JSON request body with source-generated metadata. Malformed JSON, a wrong type or an
-/// unknown field becomes a <see cref="GovernanceException"/> naming the field, never a 500.
+/// Reads a JSON request body with source-generated metadata. Malformed JSON, a wrong type, an
+/// unknown field or anything <see cref="StrictJson"/> refuses (invalid Unicode, a repeated name, an
+/// out-of-range number, too deep a nesting) becomes a <see cref="GovernanceException"/> naming the
+/// field, never a 500.
 /// </summary>
 public static class RequestBody
 {
@@ -19,9 +21,14 @@ public static class RequestBody
             throw GovernanceException.Invalid("body", "The body must be JSON (Content-Type: application/json).");
         }
 
+        // Buffered (the server caps its size) so that it is checked strictly before it is bound.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted)
+            StrictJson.Validate(json.Span);
+            return JsonSerializer.Deserialize(json.Span, typeInfo)
                 ?? throw GovernanceException.Invalid("body", "The body must be a JSON object, not null.");
         }
         catch (JsonException exception)

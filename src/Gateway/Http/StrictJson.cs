@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using Governance.Grains;
+
+namespace Governance.Gateway.Http;
+
+/// <summary>
+/// What a request body must be beyond JSON syntax, checked in one pass before it is bound: every
+/// string (names too) is valid UTF-8 that decodes to valid UTF-16 (no lone surrogate escapes), no
+/// object repeats a name, every number is a finite double, and nesting stays within
+/// <see cref="MaxDepth"/> (so whatever is accepted can also be stored and returned). A violation is
+/// a <see cref="GovernanceException"/> (400) naming the field.
+/// </summary>
+internal static class StrictJson
+{
+    /// <summary>
+    /// The deepest nesting a body may have. Cards and metadata sit one level down and are stored two
+    /// levels deeper still, well inside the serializer's limit of 64.
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    public static void Validate(ReadOnlySpan<byte> json)
+    {
+        // The reader's own limit sits above ours, so ours is the one that answers (naming the field).
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 2 });
+        var path = new List<string>();
+        var names = new Stack<HashSet<string>?>();
+        var indexes = new Stack<int>();
+        string? pendingName = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    Enter(ref pendingName, path, indexes);
+                    if (reader.CurrentDepth >= MaxDepth)
+                    {
+                        throw GovernanceException.Invalid(path.Count > 0 ? path[0] : "body", $"The body may nest at most {MaxDepth} levels deep.");
+                    }
+
+                    names.Push(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null);
+                    indexes.Push(reader.TokenType == JsonTokenType.StartArray ? 0 : -1);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    names.Pop();
+                    indexes.Pop();
+                    Leave(path, indexes);
+                    break;
+                case JsonTokenType.PropertyName:
+                    var name = Text(ref reader) ?? throw GovernanceException.Invalid(
+                        Field(path), "A property name is not valid UTF-8 or holds a lone surrogate escape.");
+                    if (!names.Peek()!.Add(name))
+                    {
+                        throw GovernanceException.Invalid(Field(path, name), $"Property '{name}' appears twice in one object.");
+                    }
+
+                    pendingName = name;
+                    break;
+                case JsonTokenType.String:
+                    Enter(ref pendingName, path, indexes);
+                    if (Text(ref reader) is null)
+                    {
+                        throw GovernanceException.Invalid(Field(path), "The string is not valid UTF-8 or holds a lone surrogate escape.");
+                    }
+
+                    Leave(path, indexes);
+                    break;
+                case JsonTokenType.Number:
+                    Enter(ref pendingName, path, indexes);
+                    if (!reader.TryGetDouble(out var number) || !double.IsFinite(number))
+                    {
+                        throw GovernanceException.Invalid(Field(path), "The number is outside the range of a double.");
+                    }
+
+                    Leave(path, indexes);
+                    break;
+                default:
+                    Enter(ref pendingName, path, indexes);
+                    Leave(path, indexes);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The unescaped text of the current string or name, or null when it is not valid Unicode.</summary>
+    private static string? Text(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return Utf8.IsValid(reader.ValueSpan) ? Encoding.UTF8.GetString(reader.ValueSpan) : null;
+        }
+
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A value starts: its path segment is the pending property name, or its index in the enclosing array.</summary>
+    private static void Enter(ref string? pendingName, List<string> path, Stack<int> indexes)
+    {
+        if (pendingName is not null)
+        {
+            path.Add(path.Count == 0 ? pendingName : $"{path[^1]}.{pendingName}");
+            pendingName = null;
+        }
+        else if (indexes.Count > 0 && indexes.Peek() >= 0)
+        {
+            path.Add($"{(path.Count == 0 ? "body" : path[^1])}[{indexes.Peek()}]");
+        }
+    }
+
+    /// <summary>A value ended: drop its path segment; inside an array, count it.</summary>
+    private static void Leave(List<string> path, Stack<int> indexes)
+    {
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        if (path.Count > 0)
+        {
+            path.RemoveAt(path.Count - 1);
+        }
+
+        if (indexes.Peek() >= 0)
+        {
+            indexes.Push(indexes.Pop() + 1);
+        }
+    }
+
+    private static string Field(List<string> path, string? name = null) =>
+        name is null ? (path.Count > 0 ? path[^1] : "body") : path.Count > 0 ? $"{path[^1]}.{name}" : name;
+}
