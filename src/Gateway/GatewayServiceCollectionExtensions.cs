@@ -62,8 +62,9 @@ public static class GatewayServiceCollectionExtensions
             }
             else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
             {
-                response.StatusCode = StatusCodes.Status400BadRequest;
-                await Problems.WriteAsync(context.HttpContext, Grains.ErrorCodes.InvalidRequest, "The method is not allowed on this route.");
+                // Routing's 405 endpoint has set the Allow header already.
+                await Problems.WriteAsync(
+                    context.HttpContext, Grains.ErrorCodes.MethodNotAllowed, $"The method is not allowed on this route; allowed: {response.Headers.Allow}.");
             }
         });
         app.UseAuthentication();

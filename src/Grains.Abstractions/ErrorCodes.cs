@@ -8,6 +8,7 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string SeparationOfDuties = "separation_of_duties";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
     public const string ApprovalNotFound = "approval_not_found";
     public const string ApprovalActive = "approval_active";
     public const string ApprovalNotPending = "approval_not_pending";
@@ -36,6 +37,7 @@ public static class ErrorCodes
         Unauthorized => 401,
         Forbidden or SeparationOfDuties => 403,
         NotFound or ApprovalNotFound => 404,
+        MethodNotAllowed => 405,
         ApprovalActive or ApprovalNotPending or ApprovalNotActive or ApprovalMismatch or TrainingMissing
             or KeyExists or Conflict or ApprovalRevoked or ApprovalExpired or QuorumNotMet
             or EnvironmentNotApproved or ScopeNotApproved or WeightsMismatch => 409,

@@ -127,6 +127,24 @@ public sealed class BadInputTests(SiloFixture<BadInputTests> silo) : IClassFixtu
             .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", field);
     }
 
+    [Theory]
+    [InlineData("DELETE", "/v1/models/abc", "GET")]
+    [InlineData("PATCH", "/v1/models/abc", "GET")]
+    [InlineData("OPTIONS", "/v1/models/abc", "GET")]
+    [InlineData("TRACE", "/v1/models/abc", "GET")]
+    [InlineData("GET", "/v1/models/abc/training", "POST")]
+    [InlineData("PUT", "/v1/verify", "POST")]
+    [InlineData("GET", "/v1/approvers/alice/keys/k1", "DELETE, PUT")]
+    [InlineData("POST", "/v1/approvers/alice/keys/k1", "DELETE, PUT")]
+    public async Task Row13_a_method_a_route_does_not_serve_is_405_method_not_allowed_with_allow(string method, string path, string allow)
+    {
+        var response = (await silo.As(DevTokens.Admin).SendAsync(new HttpMethod(method), path, null))
+            .AssertProblem(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+
+        Assert.True(response.Headers.TryGetValue("Allow", out var header), $"{response}: no Allow header");
+        Assert.Equal(allow.Split(", "), header.Split(", ").Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task A_body_that_is_not_json_is_invalid_request()
     {

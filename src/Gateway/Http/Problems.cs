@@ -48,6 +48,7 @@ public static class Problems
         ErrorCodes.Forbidden => "The principal may not do this.",
         ErrorCodes.SeparationOfDuties => "Separation of duties forbids this.",
         ErrorCodes.NotFound => "Not found.",
+        ErrorCodes.MethodNotAllowed => "The method is not allowed.",
         ErrorCodes.PolicyViolation => "The policy profile refuses this submission.",
         ErrorCodes.Unavailable => "The service is unavailable.",
         ErrorCodes.PayloadTooLarge => "The request body is too large.",

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Governance.Gateway;
 using Governance.Gateway.Authentication;
+using Governance.Gateway.Tests.Infrastructure;
 using Governance.Grains.Drift;
 using Governance.Grains.Policy;
 using Governance.Runtime.Activation;
@@ -94,21 +95,7 @@ public sealed partial class DeploymentConfigurationTests
         _ => [prefix],
     };
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Cluster.sln not found above the test output directory.");
-        }
-    }
+    private static string RepositoryRoot => RepositoryPaths.Root;
 
     [GeneratedRegex(@"^\s+((?:Governance|ConnectionStrings|ASPNETCORE)_{1,2}[A-Za-z_]+):", RegexOptions.Multiline)]
     private static partial Regex ComposeKey();

@@ -26,7 +26,9 @@ public sealed class ApiClient(HttpClient http, AuthenticationHeaderValue? author
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        return new ApiResponse($"{method} {path}", response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new ApiResponse($"{method} {path}", response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, headers);
     }
 
     /// <summary>The body as JSON, with the property names exactly as written (the wire's snake_case).</summary>

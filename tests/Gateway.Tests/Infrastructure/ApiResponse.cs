@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Governance.Gateway.Tests.Infrastructure;
 
 /// <summary>An answer of the gateway, with assertions whose messages show the request and the body.</summary>
-public sealed class ApiResponse(string request, HttpStatusCode status, string? mediaType, string body)
+public sealed class ApiResponse(
+    string request, HttpStatusCode status, string? mediaType, string body, IReadOnlyDictionary<string, string>? headers = null)
 {
     public const string ProblemMediaType = "application/problem+json";
 
@@ -17,6 +18,9 @@ public sealed class ApiResponse(string request, HttpStatusCode status, string? m
     public string? MediaType { get; } = mediaType;
 
     public string Body { get; } = body;
+
+    /// <summary>The response and content headers, each with its values joined by ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
 
     /// <summary>The body parsed as JSON.</summary>
     public JsonElement Json => _json ??= Parse();
