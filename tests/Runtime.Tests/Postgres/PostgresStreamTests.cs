@@ -470,16 +470,8 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
             () => $"the stream listener of silo {applicationName} to be listening on {PostgresStreamStore.NotificationChannel}");
     }
 
-    private static async Task CheckpointReachesAsync(NpgsqlDataSource dataSource, string streamNamespace, int partition, long seq)
-    {
-        var store = new PostgresStreamStore(dataSource);
-        var checkpoint = 0L;
-        await Eventually.HoldsAsync(
-            async () => (checkpoint = (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition)) >= seq,
-            Patience,
-            () => $"the {Consumer} checkpoint of {streamNamespace}/{partition} to reach {seq} (it is {checkpoint})");
-        Assert.Equal(seq, checkpoint);
-    }
+    private static Task CheckpointReachesAsync(NpgsqlDataSource dataSource, string streamNamespace, int partition, long seq) =>
+        StreamProbeWaits.CheckpointReachesAsync(new PostgresStreamStore(dataSource), streamNamespace, partition, seq, Patience);
 
     private static async Task<StreamProbeState?> ReadStateAsync(NpgsqlDataSource dataSource, string key)
     {

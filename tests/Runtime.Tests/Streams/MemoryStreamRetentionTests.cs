@@ -34,10 +34,7 @@ public sealed class MemoryStreamRetentionTests
             last = await producer.AppendAsync(streamNamespace, key, $"{key}#{i}|{payload}", CancellationToken.None);
         }
 
-        await Eventually.HoldsAsync(
-            async () => (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition) == last.Seq,
-            Patience,
-            () => $"the {Consumer} checkpoint of {streamNamespace}/{partition} to reach {last.Seq}");
+        await StreamProbeWaits.CheckpointReachesAsync(store, streamNamespace, partition, last.Seq, Patience);
 
         Assert.Empty(await store.ReadAsync(streamNamespace, [new StreamPosition(partition, 0)], 1000, CancellationToken.None));
         Assert.Empty(await store.GetPendingPartitionsAsync(Consumer, streamNamespace, [partition], CancellationToken.None));
@@ -45,12 +42,8 @@ public sealed class MemoryStreamRetentionTests
         // Numbering goes on from the head, and the next event flows.
         var next = await producer.AppendAsync(streamNamespace, key, $"{key}#31", CancellationToken.None);
         Assert.Equal(last.Seq + 1, next.Seq);
-        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IStreamProbeGrain>(key);
-        await Eventually.HoldsAsync(
-            async () => (await grain.GetState()).Seqs.Count == 31,
-            Patience,
-            () => $"stream-probe/{key} to have applied all 31 events");
-        Assert.Equal(Enumerable.Range(1, 31).Select(i => (long)i), (await grain.GetState()).Seqs);
+        var state = await StreamProbeWaits.AppliedAsync(host.Services.GetRequiredService<IGrainFactory>(), key, 31, Patience);
+        Assert.Equal(Enumerable.Range(1, 31).Select(i => (long)i), state.Seqs);
         await host.StopAsync();
     }
 
