@@ -57,6 +57,7 @@ public static class GovernanceApi
             .WithName("VerifyBatch").WithSummary("Up to 1000 verify questions, answered in order.");
         v1.MapGet("/models", ListModels).RequireAuthorization(Policies.AuditorOrAdmin)
             .WithName("ListModels").WithSummary("Paged listing of models by status and expiry.");
+        v1.MapGet("/drift/dead-letters", ListDriftDeadLetters).RequireAuthorization(Policies.AuditorOrAdmin).WithName("ListDriftDeadLetters").WithSummary("Drift observations set aside after every delivery attempt failed, oldest first.");
 
         var keys = v1.MapGroup("/approvers/{principal}/keys/{keyId}").RequireAuthorization(Policies.Admin);
         keys.MapPut("", RegisterKey).WithName("RegisterKey").WithSummary("Register an approver's Ed25519 public key.");
@@ -282,4 +283,18 @@ public static class GovernanceApi
         long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0
             ? seq
             : throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
+
+    private static async Task<Ok<DriftDeadLetterPage>> ListDriftDeadLetters(
+        [FromQuery(Name = "model_id")] string? modelId, [FromQuery(Name = "page_token")] string? pageToken, [FromQuery(Name = "limit")] string? limit,
+        IStreamStore streams, CancellationToken cancellationToken)
+    {
+        if (modelId is not null && !Identifiers.IsValidModelId(modelId))
+        {
+            throw GovernanceException.Invalid("model_id", "model_id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+        }
+
+        var size = PageSize(limit);
+        var after = pageToken is null ? 0 : ParsePageToken(pageToken);
+        return TypedResults.Ok(DriftDeadLetterPage.Of(await streams.ListSetAsideAsync(DriftStreams.Namespace, modelId, after, size + 1, cancellationToken), size));
+    }
 }

@@ -30,8 +30,28 @@ internal static partial class RuntimeLog
     public static partial void StreamAppendFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 1302, EventName = "StreamDeliveryFailed", Level = LogLevel.Warning,
-        Message = "Delivering stream event {Namespace}/{Partition}/{Seq} to {Grain} failed; it will be delivered again")]
+        Message = "Delivering stream event {Namespace}/{Partition}/{Seq} to {Grain} failed; it will be delivered again (further failures of it are logged at Debug)")]
     public static partial void StreamDeliveryFailed(ILogger logger, Exception exception, string @namespace, int partition, long seq, GrainId grain);
+
+    [LoggerMessage(EventId = 1307, EventName = "StreamDeliveryFailedAgain", Level = LogLevel.Debug,
+        Message = "Delivering stream event {Namespace}/{Partition}/{Seq} to {Grain} failed again ({Attempts} counted attempts): {Error}")]
+    public static partial void StreamDeliveryFailedAgain(ILogger logger, string @namespace, int partition, long seq, GrainId grain, int attempts, string error);
+
+    [LoggerMessage(EventId = 1308, EventName = "StreamEventSetAside", Level = LogLevel.Error,
+        Message = "Stream event {Namespace}/{Partition}/{Seq} of key {Key} failed all {Attempts} delivery attempts to {Grain} and is set aside (kept for auditors); its partition moves on. Last error: {Error}")]
+    public static partial void StreamEventSetAside(ILogger logger, string @namespace, int partition, long seq, string key, GrainId grain, int attempts, string error);
+
+    [LoggerMessage(EventId = 1309, EventName = "StreamRetentionFailed", Level = LogLevel.Warning,
+        Message = "Deleting checkpointed events of stream {Namespace} failed; retrying at the next sweep (further failures are logged at Debug until one succeeds)")]
+    public static partial void StreamRetentionFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(EventId = 1310, EventName = "StreamRetentionFailedAgain", Level = LogLevel.Debug,
+        Message = "Deleting checkpointed events of stream {Namespace} failed again: {Error}")]
+    public static partial void StreamRetentionFailedAgain(ILogger logger, string @namespace, string error);
+
+    [LoggerMessage(EventId = 1311, EventName = "StreamEventsDeleted", Level = LogLevel.Debug,
+        Message = "Deleted {Count} events of stream {Namespace} that every consumer checkpointed")]
+    public static partial void StreamEventsDeleted(ILogger logger, string @namespace, int count);
 
     [LoggerMessage(EventId = 1303, EventName = "StreamPumpFailed", Level = LogLevel.Warning,
         Message = "Reading stream {Namespace} for {Consumer} failed; retrying")]

@@ -29,4 +29,10 @@ public static class RuntimeMetrics
 
     internal static readonly Counter<long> StorageConflicts =
         Meter.CreateCounter<long>("governance_runtime_etag_conflicts_total", description: "Writes refused for a stale ETag.");
+
+    internal static readonly Counter<long> StreamEventsSetAside =
+        Meter.CreateCounter<long>("governance_stream_events_set_aside", description: "Stream events set aside after failing every delivery attempt.");
+
+    internal static readonly Counter<long> StreamEventsDeleted =
+        Meter.CreateCounter<long>("governance_stream_events_deleted_total", description: "Stream events deleted once every consumer checkpointed them.");
 }

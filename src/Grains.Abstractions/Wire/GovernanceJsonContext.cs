@@ -35,6 +35,7 @@ namespace Governance.Grains.Wire;
 [JsonSerializable(typeof(DriftObservation))]
 [JsonSerializable(typeof(DriftAccepted))]
 [JsonSerializable(typeof(DriftAlert))]
+[JsonSerializable(typeof(DriftDeadLetterPage))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 public sealed partial class GovernanceJsonContext : JsonSerializerContext;

@@ -66,6 +66,49 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
         WHERE h.namespace = $2 AND h.partition = ANY($3) AND h.head > COALESCE(c.seq, 0)
         """;
 
+    private const string SetAsideSql = """
+        INSERT INTO stream_set_aside (consumer, namespace, partition, seq, stream_key, payload, appended_at, error, attempts)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (consumer, namespace, partition, seq) DO NOTHING
+        """;
+
+    private const string SetAsideColumns =
+        "SELECT id, consumer, namespace, partition, seq, stream_key, payload, appended_at, error, attempts, set_aside_at FROM stream_set_aside ";
+
+    private const string ListSetAsideSql = SetAsideColumns + "WHERE namespace = $1 AND id > $2 ORDER BY id LIMIT $3";
+
+    private const string ListSetAsideOfKeySql = SetAsideColumns + "WHERE namespace = $1 AND id > $2 AND stream_key = $4 ORDER BY id LIMIT $3";
+
+    // Per partition, the floor is the lowest checkpoint over the consumers (the given ones and every
+    // one with a checkpoint in the namespace; no checkpoint counts as 0). Only when the partition's
+    // oldest event below its floor is old enough are up to $5 events from it on deleted: a partition
+    // with nothing to delete costs one index probe, and one statement deletes a bounded number.
+    private const string DeleteCheckpointedSql = """
+        WITH consumers AS (
+            SELECT u.consumer FROM unnest($2::text[]) AS u(consumer)
+            UNION
+            SELECT consumer FROM stream_checkpoints WHERE namespace = $1),
+        floors AS (
+            SELECT p.partition, MIN(COALESCE(k.seq, 0)) AS seq
+            FROM unnest($3::int[]) AS p(partition)
+            CROSS JOIN consumers c
+            LEFT JOIN stream_checkpoints k ON k.consumer = c.consumer AND k.namespace = $1 AND k.partition = p.partition
+            GROUP BY p.partition),
+        oldest AS (
+            SELECT f.partition, f.seq AS floor, o.seq AS first
+            FROM floors f
+            CROSS JOIN LATERAL (
+                SELECT seq, appended_at FROM stream_events
+                WHERE namespace = $1 AND partition = f.partition AND seq <= f.seq
+                ORDER BY seq
+                LIMIT 1) AS o
+            WHERE o.appended_at < $4)
+        DELETE FROM stream_events e USING oldest o
+        WHERE e.namespace = $1 AND e.partition = o.partition
+            AND e.seq BETWEEN o.first AND LEAST(o.floor, o.first + $5 - 1)
+            AND e.appended_at < $4
+        """;
+
     public async Task<IReadOnlyList<StreamPosition>> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
     {
         if (appends.Count == 0)
@@ -248,6 +291,86 @@ public sealed class PostgresStreamStore(NpgsqlDataSource dataSource) : IStreamSt
         catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
         {
             throw PostgresStore.Unavailable($"find pending partitions of {consumer} in {streamNamespace}", exception);
+        }
+    }
+
+    public async Task SetAsideAsync(string consumer, StreamEvent streamEvent, string error, int attempts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(SetAsideSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamEvent.Namespace });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = streamEvent.Partition });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = streamEvent.Seq });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamEvent.Key });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamEvent.Payload });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = streamEvent.AppendedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
+        {
+            throw PostgresStore.Unavailable(
+                $"set aside stream event {streamEvent.Namespace}/{streamEvent.Partition}/{streamEvent.Seq} of {consumer}", exception);
+        }
+    }
+
+    public async Task<IReadOnlyList<SetAsideEvent>> ListSetAsideAsync(
+        string streamNamespace, string? key, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(key is null ? ListSetAsideSql : ListSetAsideOfKeySql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            if (key is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var page = new List<SetAsideEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add(new SetAsideEvent(
+                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetString(5),
+                    reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8), reader.GetInt32(9),
+                    reader.GetFieldValue<DateTimeOffset>(10)));
+            }
+
+            return page;
+        }
+        catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
+        {
+            throw PostgresStore.Unavailable($"list the events set aside in {streamNamespace}", exception);
+        }
+    }
+
+    public async Task<int> DeleteCheckpointedAsync(
+        string streamNamespace, IReadOnlyCollection<string> consumers, IReadOnlyCollection<int> partitions, DateTimeOffset appendedBefore,
+        int limitPerPartition, CancellationToken cancellationToken)
+    {
+        if (partitions.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand(DeleteCheckpointedSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. consumers], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. partitions] });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = appendedBefore.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limitPerPartition });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresStore.IsUnavailable(exception, cancellationToken))
+        {
+            throw PostgresStore.Unavailable($"delete checkpointed events of stream {streamNamespace}", exception);
         }
     }
 

@@ -26,4 +26,32 @@ public interface IStreamStore
     /// <summary>The partitions among <paramref name="partitions"/> holding events past the consumer's checkpoint.</summary>
     Task<IReadOnlyList<int>> GetPendingPartitionsAsync(
         string consumer, string streamNamespace, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records durably that <paramref name="consumer"/> gave up on <paramref name="streamEvent"/>
+    /// after <paramref name="attempts"/> failed deliveries, the last with <paramref name="error"/>.
+    /// Once this returns, the consumer's checkpoint may pass the event. Setting the same event aside
+    /// again for the same consumer keeps the first record.
+    /// </summary>
+    Task SetAsideAsync(string consumer, StreamEvent streamEvent, string error, int attempts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Events set aside in <paramref name="streamNamespace"/> (by any consumer), of
+    /// <paramref name="key"/> only unless it is null, with an id above <paramref name="afterId"/>:
+    /// at most <paramref name="limit"/>, by id.
+    /// </summary>
+    Task<IReadOnlyList<SetAsideEvent>> ListSetAsideAsync(
+        string streamNamespace, string? key, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes events of <paramref name="partitions"/> that every consumer of the namespace
+    /// checkpointed and that were appended before <paramref name="appendedBefore"/>: at most
+    /// <paramref name="limitPerPartition"/> per partition, oldest first. The consumers are
+    /// <paramref name="consumers"/> and every consumer with a checkpoint in the namespace; one
+    /// without a checkpoint in a partition has consumed nothing of it, so nothing of it is deleted.
+    /// Seqs keep counting from the partition's head. Returns how many were deleted.
+    /// </summary>
+    Task<int> DeleteCheckpointedAsync(
+        string streamNamespace, IReadOnlyCollection<string> consumers, IReadOnlyCollection<int> partitions, DateTimeOffset appendedBefore,
+        int limitPerPartition, CancellationToken cancellationToken);
 }

@@ -35,7 +35,23 @@ public sealed class StreamOptions
     /// <summary>A partition whose delivery failed is retried after this delay. Default: 1 second.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// An event whose delivery failed this many times (each a failure of the event delivered on its
+    /// own, with an error other than an unreachable store, a conflict, a cancellation or a requested
+    /// redelivery) is set aside: recorded with its error for auditors, and its partition moves on.
+    /// At least 1. Default: 5.
+    /// </summary>
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// PostgreSQL keeps stream events that every consumer checkpointed until they are this old, then
+    /// deletes them in bounded batches (the memory store drops them as soon as every consumer
+    /// checkpointed them: nothing of it survives a restart). Zero deletes them once checkpointed.
+    /// Default: 1 hour.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
+
     internal bool IsValid() =>
         MaxAppendBatch > 0 && AppendWriters > 0 && ReadBatch > 0 && MaxPartitionsPerRound > 0 && MaxConcurrentKeys > 0 && SweepInterval > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero
-        && CheckpointInterval >= TimeSpan.Zero;
+        && CheckpointInterval >= TimeSpan.Zero && MaxDeliveryAttempts > 0 && Retention >= TimeSpan.Zero;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Governance.Runtime.Activation;
 using Governance.Runtime.Reminders;
+using Governance.Runtime.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,14 @@ namespace Governance.Runtime.Streams;
 /// per key, so the cost per event falls. Woken by <see cref="StreamWakeups"/>; a periodic sweep
 /// covers missed notifications.
 /// </summary>
+/// <remarks>
+/// No single event may block its partition. When a key's events fail together (with an error that is
+/// not transient: see <see cref="IsTransient"/>), they are delivered again one at a time, so only an
+/// event that fails on its own counts an attempt; after <see cref="StreamOptions.MaxDeliveryAttempts"/>
+/// it is set aside (recorded durably through <see cref="IStreamStore.SetAsideAsync"/>, logged once,
+/// counted) and the key's later events follow it. Each sweep interval, events every consumer of a
+/// namespace checkpointed are deleted once older than <see cref="StreamOptions.Retention"/>.
+/// </remarks>
 internal sealed class StreamPump(
     IStreamStore store,
     StreamWakeups wakeups,
@@ -27,12 +36,41 @@ internal sealed class StreamPump(
     /// <summary>How long a stopping pump tries to save its last checkpoints.</summary>
     private static readonly TimeSpan StopSaveTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Events deleted per partition by one retention statement, at most.</summary>
+    private const int RetentionBatchPerPartition = 500;
+
+    /// <summary>The error text kept with a set-aside event is cut to this many characters.</summary>
+    private const int MaxErrorLength = 4000;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(subscriptions.Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken)));
+        Task.WhenAll(subscriptions
+            .Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken))
+            .Concat(subscriptions
+                .GroupBy(s => s.Namespace, StringComparer.Ordinal)
+                .Select(g => Task.Run(() => RetainAsync(g.Key, [.. g.Select(s => s.GrainTypeName)], stoppingToken), stoppingToken))));
+
+    /// <summary>
+    /// Failures an error other than these count towards setting an event aside. These say nothing
+    /// about the event: the store was unreachable, a write met a concurrent one, the call was
+    /// cancelled, or the subscriber asked for its partition again from the saved checkpoint.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StorageUnavailableException or ETagConflictException or OperationCanceledException or StreamRedeliveryRequiredException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private async Task RunAsync(StreamSubscription subscription, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var state = new DeliveryState();
         var signals = wakeups.Subscribe(subscription.Namespace);
         var checkpoints = new Dictionary<int, long>();
         var unsaved = new Dictionary<int, long>();
@@ -73,7 +111,7 @@ internal sealed class StreamPump(
                     }
 
                     pending.ExceptWith(ready);
-                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, unsaved, delivered, stoppingToken))
+                    foreach (var (partition, outcome) in await DeliverRoundAsync(subscription, ready, checkpoints, unsaved, delivered, state, stoppingToken))
                     {
                         retryAt.Remove(partition);
                         if (outcome != PartitionOutcome.Drained)
@@ -93,12 +131,12 @@ internal sealed class StreamPump(
                 // subscriber writes once per interval rather than once per event. A crash replays at most
                 // an interval of events, which subscribers skip (they are idempotent).
                 var wait = NextWait(pending, retryAt, lastSweep, settings);
-                if (delivered.Count > 0)
+                if (delivered.Count > 0 || unsaved.Count > 0)
                 {
                     var untilSave = settings.CheckpointInterval - time.GetElapsedTime(lastSave);
                     if (untilSave <= TimeSpan.Zero)
                     {
-                        foreach (var partition in await SaveCheckpointsAsync(subscription, unsaved, delivered, stoppingToken))
+                        foreach (var partition in await SaveCheckpointsAsync(subscription, unsaved, delivered, state, stoppingToken))
                         {
                             // Back to its saved checkpoint: what was delivered since comes again.
                             checkpoints.Remove(partition);
@@ -136,7 +174,54 @@ internal sealed class StreamPump(
             }
         }
 
-        await SaveOnStopAsync(subscription, unsaved, delivered);
+        await SaveOnStopAsync(subscription, unsaved, delivered, state);
+    }
+
+    /// <summary>
+    /// Each sweep interval, deletes the events of the owned partitions of <paramref name="streamNamespace"/>
+    /// that every consumer checkpointed and that are older than the retention (bounded per partition).
+    /// </summary>
+    private async Task RetainAsync(string streamNamespace, IReadOnlyCollection<string> consumers, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(settings.SweepInterval, time, stoppingToken);
+                var appendedBefore = time.GetUtcNow() - settings.Retention;
+                var deleted = 0;
+                foreach (var partitions in ownership.OwnedPartitions.Chunk(settings.MaxPartitionsPerRound))
+                {
+                    deleted += await store.DeleteCheckpointedAsync(
+                        streamNamespace, consumers, partitions, appendedBefore, RetentionBatchPerPartition, stoppingToken);
+                }
+
+                failing = false;
+                if (deleted > 0)
+                {
+                    RuntimeMetrics.StreamEventsDeleted.Add(deleted);
+                    RuntimeLog.StreamEventsDeleted(logger, streamNamespace, deleted);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                if (failing)
+                {
+                    RuntimeLog.StreamRetentionFailedAgain(logger, streamNamespace, exception.Message);
+                }
+                else
+                {
+                    RuntimeLog.StreamRetentionFailed(logger, exception, streamNamespace);
+                    failing = true;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -145,7 +230,7 @@ internal sealed class StreamPump(
     /// </summary>
     private async Task<ICollection<int>> SaveCheckpointsAsync(
         StreamSubscription subscription, Dictionary<int, long> unsaved, Dictionary<(int Partition, string Key), long> delivered,
-        CancellationToken cancellationToken)
+        DeliveryState state, CancellationToken cancellationToken)
     {
         var refused = new ConcurrentDictionary<int, bool>();
         await Parallel.ForEachAsync(
@@ -173,6 +258,7 @@ internal sealed class StreamPump(
         if (positions.Count > 0)
         {
             await store.SaveCheckpointsAsync(subscription.GrainTypeName, subscription.Namespace, positions, cancellationToken);
+            state.Passed(positions);
         }
 
         unsaved.Clear();
@@ -182,9 +268,9 @@ internal sealed class StreamPump(
 
     /// <summary>Saves what was delivered since the last save, so a clean restart replays nothing; failing that, it is replayed.</summary>
     private async Task SaveOnStopAsync(
-        StreamSubscription subscription, Dictionary<int, long> unsaved, Dictionary<(int Partition, string Key), long> delivered)
+        StreamSubscription subscription, Dictionary<int, long> unsaved, Dictionary<(int Partition, string Key), long> delivered, DeliveryState state)
     {
-        if (delivered.Count == 0)
+        if (delivered.Count == 0 && unsaved.Count == 0)
         {
             return;
         }
@@ -192,7 +278,7 @@ internal sealed class StreamPump(
         using var timeout = new CancellationTokenSource(StopSaveTimeout);
         try
         {
-            await SaveCheckpointsAsync(subscription, unsaved, delivered, timeout.Token);
+            await SaveCheckpointsAsync(subscription, unsaved, delivered, state, timeout.Token);
         }
         catch (Exception exception)
         {
@@ -260,7 +346,7 @@ internal sealed class StreamPump(
     /// </summary>
     private async Task<Dictionary<int, PartitionOutcome>> DeliverRoundAsync(
         StreamSubscription subscription, List<int> partitions, Dictionary<int, long> checkpoints, Dictionary<int, long> unsaved,
-        Dictionary<(int Partition, string Key), long> delivered, CancellationToken cancellationToken)
+        Dictionary<(int Partition, string Key), long> delivered, DeliveryState state, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var unknown = partitions.Where(p => !checkpoints.ContainsKey(p)).ToList();
@@ -276,8 +362,9 @@ internal sealed class StreamPump(
         var events = await store.ReadAsync(
             subscription.Namespace, [.. partitions.Select(p => new StreamPosition(p, checkpoints[p]))], settings.ReadBatch, cancellationToken);
 
-        // A partition's checkpoint may only pass events every key of it finished: it stops before the
-        // first failure, or goes back to the saved checkpoint when a key asked for a redelivery.
+        // A partition's checkpoint may only pass events every key of it finished (delivered or set
+        // aside): it stops before the first failure, or goes back to the saved checkpoint when a key
+        // asked for a redelivery.
         var firstFailed = new ConcurrentDictionary<int, long>();
         var redeliver = new ConcurrentDictionary<int, bool>();
         var succeeded = new ConcurrentBag<((int Partition, string Key) Key, long Seq)>();
@@ -286,22 +373,28 @@ internal sealed class StreamPump(
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentKeys, CancellationToken = cancellationToken },
             async (keyEvents, token) =>
             {
-                var batch = keyEvents.ToList();
-                var grain = new GrainId(subscription.GrainTypeName, keyEvents.Key.Key);
-                try
+                // Events set aside before (read again after a rewind) are not delivered again.
+                var batch = keyEvents.Where(e => !state.SetAside.ContainsKey((e.Partition, e.Seq))).ToList();
+                if (batch.Count == 0)
                 {
-                    await dispatcher.DeliverStreamEventsAsync(grain, batch, token);
-                    succeeded.Add((keyEvents.Key, batch[^1].Seq));
+                    return;
                 }
-                catch (StreamRedeliveryRequiredException exception)
+
+                var outcome = await DeliverKeyAsync(subscription, batch, state, token);
+                if (outcome.Redeliver)
                 {
-                    RuntimeLog.StreamRedeliveryRequired(logger, exception, subscription.Namespace, batch[0].Partition, grain);
                     redeliver[batch[0].Partition] = true;
+                    return;
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+
+                if (outcome.Delivered is { } last)
                 {
-                    RuntimeLog.StreamDeliveryFailed(logger, exception, subscription.Namespace, batch[0].Partition, batch[0].Seq, grain);
-                    firstFailed.AddOrUpdate(batch[0].Partition, batch[0].Seq, (_, seen) => Math.Min(seen, batch[0].Seq));
+                    succeeded.Add((keyEvents.Key, last));
+                }
+
+                if (outcome.FailedAt is { } failedSeq)
+                {
+                    firstFailed.AddOrUpdate(batch[0].Partition, failedSeq, (_, seen) => Math.Min(seen, failedSeq));
                 }
             });
 
@@ -337,6 +430,167 @@ internal sealed class StreamPump(
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// Delivers one key's events in order: all in one call, or (once they failed together, or when the
+    /// first is known to fail) one at a time, so that only an event failing on its own counts an
+    /// attempt. An event out of attempts is set aside and the key goes on after it.
+    /// </summary>
+    private async Task<KeyOutcome> DeliverKeyAsync(StreamSubscription subscription, List<StreamEvent> batch, DeliveryState state, CancellationToken token)
+    {
+        var grain = new GrainId(subscription.GrainTypeName, batch[0].Key);
+        var oneByOne = state.Failures.TryGetValue((batch[0].Partition, batch[0].Seq), out var known) && known.Attempts > 0;
+        long? delivered = null;
+        var next = 0;
+        while (next < batch.Count)
+        {
+            var events = oneByOne ? batch.GetRange(next, 1) : batch.GetRange(next, batch.Count - next);
+            var first = events[0];
+            try
+            {
+                await dispatcher.DeliverStreamEventsAsync(grain, events, token);
+                delivered = events[^1].Seq;
+                next += events.Count;
+                state.Delivered(events);
+                continue;
+            }
+            catch (StreamRedeliveryRequiredException exception)
+            {
+                RuntimeLog.StreamRedeliveryRequired(logger, exception, subscription.Namespace, first.Partition, grain);
+                return new KeyOutcome(null, null, Redeliver: true);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                var transient = IsTransient(exception);
+                if (!transient && events.Count > 1)
+                {
+                    // Which of them fails? Each on its own tells.
+                    oneByOne = true;
+                    continue;
+                }
+
+                var failure = state.Failures.GetOrAdd((first.Partition, first.Seq), _ => new EventFailure());
+                failure.Attempts += transient ? 0 : 1;
+                LogFailure(subscription, grain, first, failure, exception);
+                if (transient || failure.Attempts < options.Value.MaxDeliveryAttempts
+                    || !await TrySetAsideAsync(subscription, grain, first, failure, exception, state, token))
+                {
+                    return new KeyOutcome(delivered, first.Seq, Redeliver: false);
+                }
+
+                next++;
+            }
+        }
+
+        return new KeyOutcome(delivered, null, Redeliver: false);
+    }
+
+    /// <summary>The first failure of an event is a warning with its stack trace; later ones are Debug lines.</summary>
+    private void LogFailure(StreamSubscription subscription, GrainId grain, StreamEvent streamEvent, EventFailure failure, Exception exception)
+    {
+        if (failure.Logged)
+        {
+            RuntimeLog.StreamDeliveryFailedAgain(
+                logger, subscription.Namespace, streamEvent.Partition, streamEvent.Seq, grain, failure.Attempts, exception.Message);
+            return;
+        }
+
+        failure.Logged = true;
+        RuntimeLog.StreamDeliveryFailed(logger, exception, subscription.Namespace, streamEvent.Partition, streamEvent.Seq, grain);
+    }
+
+    /// <summary>Records the event as set aside, durably, before anything may pass it; false when the store failed.</summary>
+    private async Task<bool> TrySetAsideAsync(
+        StreamSubscription subscription, GrainId grain, StreamEvent streamEvent, EventFailure failure, Exception exception, DeliveryState state,
+        CancellationToken token)
+    {
+        var error = ErrorText(exception);
+        try
+        {
+            await store.SetAsideAsync(subscription.GrainTypeName, streamEvent, error, failure.Attempts, token);
+        }
+        catch (Exception setAsideFailure) when (setAsideFailure is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            // Not recorded, so not passed: the next attempt sets it aside again.
+            RuntimeLog.StreamDeliveryFailedAgain(
+                logger, subscription.Namespace, streamEvent.Partition, streamEvent.Seq, grain, failure.Attempts, setAsideFailure.Message);
+            return false;
+        }
+
+        RuntimeLog.StreamEventSetAside(
+            logger, subscription.Namespace, streamEvent.Partition, streamEvent.Seq, streamEvent.Key, grain, failure.Attempts, error);
+        RuntimeMetrics.StreamEventsSetAside.Add(1, new KeyValuePair<string, object?>("namespace", subscription.Namespace));
+        state.SetAside[(streamEvent.Partition, streamEvent.Seq)] = true;
+        state.Failures.TryRemove((streamEvent.Partition, streamEvent.Seq), out _);
+        return true;
+    }
+
+    /// <summary>The exception's type and message, and those of its inner exceptions (no stack trace).</summary>
+    private static string ErrorText(Exception exception)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            text.Append(text.Length == 0 ? "" : " ---> ").Append(current.GetType().FullName).Append(": ").Append(current.Message);
+        }
+
+        return text.Length <= MaxErrorLength ? text.ToString() : text.ToString(0, MaxErrorLength);
+    }
+
+    /// <summary>What became of one key's events in a round.</summary>
+    /// <param name="Delivered">The last seq delivered, if any.</param>
+    /// <param name="FailedAt">The first event not finished (neither delivered nor set aside), if any.</param>
+    /// <param name="Redeliver">The subscriber asked for its partition again from the saved checkpoint.</param>
+    private sealed record KeyOutcome(long? Delivered, long? FailedAt, bool Redeliver);
+
+    /// <summary>How often an event failed, and whether that was logged at Warning yet.</summary>
+    private sealed class EventFailure
+    {
+        public int Attempts { get; set; }
+
+        public bool Logged { get; set; }
+    }
+
+    /// <summary>
+    /// What the pump of one subscription remembers across rounds: failures per event (partition, seq)
+    /// and the events it set aside that its saved checkpoints have not passed yet.
+    /// </summary>
+    private sealed class DeliveryState
+    {
+        public ConcurrentDictionary<(int Partition, long Seq), EventFailure> Failures { get; } = new();
+
+        public ConcurrentDictionary<(int Partition, long Seq), bool> SetAside { get; } = new();
+
+        public void Delivered(List<StreamEvent> events)
+        {
+            if (!Failures.IsEmpty)
+            {
+                foreach (var e in events)
+                {
+                    Failures.TryRemove((e.Partition, e.Seq), out _);
+                }
+            }
+        }
+
+        /// <summary>The saved checkpoints passed these positions: nothing at or below them comes again.</summary>
+        public void Passed(IReadOnlyList<StreamPosition> positions)
+        {
+            if (Failures.IsEmpty && SetAside.IsEmpty)
+            {
+                return;
+            }
+
+            var saved = positions.ToDictionary(p => p.Partition, p => p.Seq);
+            foreach (var key in Failures.Keys.Concat(SetAside.Keys).ToList())
+            {
+                if (saved.TryGetValue(key.Partition, out var seq) && key.Seq <= seq)
+                {
+                    Failures.TryRemove(key, out _);
+                    SetAside.TryRemove(key, out _);
+                }
+            }
+        }
     }
 
     private enum PartitionOutcome

@@ -310,8 +310,117 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
             Consumer, streamNamespace, [Partitioning.PartitionOf(key)], CancellationToken.None)).GetValueOrDefault(Partitioning.PartitionOf(key)));
     }
 
+    [Fact]
+    public async Task Row1_postgres_a_poison_event_is_set_aside_durably_and_later_events_of_its_partition_flow()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var streamNamespace = Namespace();
+        var key = $"poison-{Guid.NewGuid():N}";
+        var neighbour = StreamKeys.InPartitionOf(key, "poison-neighbour");
+        var partition = Partitioning.PartitionOf(key);
+        StreamProbeGrain.FailuresByPayload[$"{key}#2"] = int.MaxValue;
+        var positions = await new PostgresStreamStore(dataSource).AppendAsync(
+            [Append(streamNamespace, key, $"{key}#1"), Append(streamNamespace, key, $"{key}#2"), Append(streamNamespace, neighbour, $"{neighbour}#1"),
+             Append(streamNamespace, key, $"{key}#3"), Append(streamNamespace, neighbour, $"{neighbour}#2")],
+            CancellationToken.None);
+
+        using (var silo = await StartSiloAsync(
+            dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromMilliseconds(250),
+            configure: options => (options.MaxDeliveryAttempts, options.CheckpointInterval) = (3, TimeSpan.FromMilliseconds(100))))
+        {
+            await CheckpointReachesAsync(dataSource, streamNamespace, partition, positions[^1].Seq);
+            await silo.StopAsync();
+        }
+
+        Assert.Equal([positions[0].Seq, positions[3].Seq], (await ReadStateAsync(dataSource, key))!.Seqs);
+        Assert.Equal([positions[2].Seq, positions[4].Seq], (await ReadStateAsync(dataSource, neighbour))!.Seqs);
+
+        // Durable: read through another data source, after the silo is gone.
+        await using var reader = NpgsqlDataSource.Create(dataSource.ConnectionString);
+        var store = new PostgresStreamStore(reader);
+        var setAside = Assert.Single(await store.ListSetAsideAsync(streamNamespace, null, 0, 100, CancellationToken.None));
+        Assert.Equal((Consumer, streamNamespace, partition, positions[1].Seq, key, $"{key}#2", 3),
+            (setAside.Consumer, setAside.Namespace, setAside.Partition, setAside.Seq, setAside.Key, setAside.Payload, setAside.Attempts));
+        Assert.Contains("fails on", setAside.Error, StringComparison.Ordinal);
+        Assert.True(setAside.SetAsideAt >= setAside.AppendedAt, $"set aside at {setAside.SetAsideAt}, appended at {setAside.AppendedAt}");
+        Assert.Equal([setAside.Id], (await store.ListSetAsideAsync(streamNamespace, key, 0, 100, CancellationToken.None)).Select(s => s.Id));
+        Assert.Empty(await store.ListSetAsideAsync(streamNamespace, neighbour, 0, 100, CancellationToken.None));
+        Assert.Empty(await store.ListSetAsideAsync(streamNamespace, null, setAside.Id, 100, CancellationToken.None));
+
+        // Setting it aside again (a silo that died before its checkpoint) keeps the one record.
+        var again = (await store.ReadAsync(streamNamespace, [new StreamPosition(partition, positions[0].Seq)], 1, CancellationToken.None)).Single();
+        await store.SetAsideAsync(Consumer, again, "again", 9, CancellationToken.None);
+        Assert.Equal([setAside], await store.ListSetAsideAsync(streamNamespace, null, 0, 100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Checkpointed_events_are_deleted_only_below_every_consumers_checkpoint_past_the_retention_and_in_bounded_batches()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var store = new PostgresStreamStore(dataSource);
+        var streamNamespace = Namespace();
+        var a = $"a-{Guid.NewGuid():N}";
+        var b = StreamKeys.OutsidePartitionOf(a, "b");
+        var (pa, pb) = (Partitioning.PartitionOf(a), Partitioning.PartitionOf(b));
+        await store.AppendAsync([.. Enumerable.Range(1, 10).Select(i => Append(streamNamespace, a, $"a{i}")), Append(streamNamespace, b, "b1")], CancellationToken.None);
+        var future = DateTimeOffset.UtcNow.AddHours(1);
+
+        // "first" checkpointed everything, "second" nothing yet (no row at all): nothing goes.
+        await store.SaveCheckpointsAsync("first", streamNamespace, [new StreamPosition(pa, 10), new StreamPosition(pb, 1)], CancellationToken.None);
+        Assert.Equal(0, await store.DeleteCheckpointedAsync(streamNamespace, ["first", "second"], [pa, pb], future, 100, CancellationToken.None));
+
+        // "second" has a row for pa only: pb (no checkpoint of "second") keeps everything.
+        await store.SaveCheckpointsAsync("second", streamNamespace, [new StreamPosition(pa, 7)], CancellationToken.None);
+        Assert.Equal(0, await store.DeleteCheckpointedAsync(streamNamespace, [], [pa, pb], DateTimeOffset.UtcNow.AddHours(-1), 100, CancellationToken.None));
+        Assert.Equal(3, await store.DeleteCheckpointedAsync(streamNamespace, [], [pa, pb], future, 3, CancellationToken.None));
+        Assert.Equal(4, await store.DeleteCheckpointedAsync(streamNamespace, [], [pa, pb], future, 100, CancellationToken.None));
+        Assert.Equal(0, await store.DeleteCheckpointedAsync(streamNamespace, [], [pa, pb], future, 100, CancellationToken.None));
+        Assert.Equal([8L, 9L, 10L], (await store.ReadAsync(streamNamespace, [new StreamPosition(pa, 0)], 100, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Single(await store.ReadAsync(streamNamespace, [new StreamPosition(pb, 0)], 100, CancellationToken.None));
+
+        // Heads are untouched: pending partitions and numbering go on.
+        Assert.Equal(new[] { pa, pb }.Order(), (await store.GetPendingPartitionsAsync("second", streamNamespace, [pa, pb], CancellationToken.None)).Order());
+        Assert.Empty(await store.GetPendingPartitionsAsync("first", streamNamespace, [pa, pb], CancellationToken.None));
+        Assert.Equal([new StreamPosition(pa, 11)], await store.AppendAsync([Append(streamNamespace, a, "a11")], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Row5_postgres_a_running_silo_deletes_the_events_its_consumers_checkpointed()
+    {
+        var dataSource = await fixture.SchemaForAsync(GetType());
+        var streamNamespace = Namespace();
+        var key = $"retained-{Guid.NewGuid():N}";
+        var partition = Partitioning.PartitionOf(key);
+        var positions = await new PostgresStreamStore(dataSource).AppendAsync(
+            [.. Enumerable.Range(1, 20).Select(i => Append(streamNamespace, key, $"{key}#{i}"))], CancellationToken.None);
+
+        using var silo = await StartSiloAsync(
+            dataSource, streamNamespace, applicationName: null, sweepInterval: TimeSpan.FromMilliseconds(250),
+            configure: options => (options.Retention, options.CheckpointInterval) = (TimeSpan.Zero, TimeSpan.FromMilliseconds(100)));
+        await CheckpointReachesAsync(dataSource, streamNamespace, partition, positions[^1].Seq);
+        var left = -1L;
+        await Eventually.HoldsAsync(
+            async () => (left = await CountEventsAsync(dataSource, streamNamespace)) == 0,
+            Patience,
+            () => $"the silo to have deleted the checkpointed events of {streamNamespace} ({left} left)");
+
+        var next = await silo.Services.GetRequiredService<IStreamProducer>().AppendAsync(streamNamespace, key, $"{key}#21", CancellationToken.None);
+        Assert.Equal(positions[^1].Seq + 1, next.Seq);
+        await CheckpointReachesAsync(dataSource, streamNamespace, partition, next.Seq);
+        Assert.Equal(21, (await ReadStateAsync(dataSource, key))!.Seqs.Count);
+        await silo.StopAsync();
+    }
+
+    private static async Task<long> CountEventsAsync(NpgsqlDataSource dataSource, string streamNamespace)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM stream_events WHERE namespace = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamNamespace });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<IHost> StartSiloAsync(
-        NpgsqlDataSource schema, string streamNamespace, string? applicationName, TimeSpan sweepInterval, int? proxyPort = null)
+        NpgsqlDataSource schema, string streamNamespace, string? applicationName, TimeSpan sweepInterval, int? proxyPort = null,
+        Action<StreamOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -338,6 +447,7 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
             options.SweepInterval = sweepInterval;
             options.RetryDelay = proxyPort is null ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(2);
             options.CheckpointInterval = proxyPort is null ? options.CheckpointInterval : TimeSpan.FromHours(1);
+            configure?.Invoke(options);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -360,16 +470,8 @@ public sealed class PostgresStreamTests(PostgresFixture fixture)
             () => $"the stream listener of silo {applicationName} to be listening on {PostgresStreamStore.NotificationChannel}");
     }
 
-    private static async Task CheckpointReachesAsync(NpgsqlDataSource dataSource, string streamNamespace, int partition, long seq)
-    {
-        var store = new PostgresStreamStore(dataSource);
-        var checkpoint = 0L;
-        await Eventually.HoldsAsync(
-            async () => (checkpoint = (await store.GetCheckpointsAsync(Consumer, streamNamespace, [partition], CancellationToken.None)).GetValueOrDefault(partition)) >= seq,
-            Patience,
-            () => $"the {Consumer} checkpoint of {streamNamespace}/{partition} to reach {seq} (it is {checkpoint})");
-        Assert.Equal(seq, checkpoint);
-    }
+    private static Task CheckpointReachesAsync(NpgsqlDataSource dataSource, string streamNamespace, int partition, long seq) =>
+        StreamProbeWaits.CheckpointReachesAsync(new PostgresStreamStore(dataSource), streamNamespace, partition, seq, Patience);
 
     private static async Task<StreamProbeState?> ReadStateAsync(NpgsqlDataSource dataSource, string key)
     {
