@@ -36,7 +36,7 @@ public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, 
         if (!Ed25519PublicKeyValidator.IsValid(publicKey))
         {
             throw GovernanceException.Invalid(
-                "public_key", "public_key is not a usable Ed25519 public key: not canonically encoded, not a curve point, or of small order.");
+                "public_key", "public_key is not a usable Ed25519 public key: not canonically encoded, not a curve point, or of small order (or with a small-order component).");
         }
 
         // Rows stored before keys had to be canonical base64 hold their text verbatim: compare bytes.
@@ -47,7 +47,8 @@ public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, 
                 : throw new GovernanceException(ErrorCodes.KeyExists, $"Key id '{keyId}' of {GrainKey} is already used{(existing.RevokedAt is null ? " by another key" : " and was revoked")}.", "key_id");
         }
 
-        // The same key under a second id would bring a revoked key back, or count twice in nothing.
+        // The same key under a second id of this principal is refused too: after the first id's
+        // revocation it would bring the revoked key back.
         var sameKey = State.Keys.FirstOrDefault(k => CanonicalBase64.DecodesTo(k.Value.PublicKey, publicKey)).Key;
         if (sameKey is not null)
         {
