@@ -1,4 +1,5 @@
 using Governance.Grains;
+using Governance.Grains.Keys;
 using Governance.Runtime.Hosting;
 using Governance.Runtime.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class InProcessRuntime
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddGrainRuntime().AddGovernanceGrains();
+        services.AddSingleton<IApproverDirectory>(new FixedApproverDirectory(["alice", "bob"]));
         services.RemoveAll<MemoryStore>();
         services.AddSingleton(store);
         return services.BuildServiceProvider();

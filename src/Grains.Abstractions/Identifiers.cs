@@ -18,7 +18,13 @@ public static class Identifiers
     /// </summary>
     public static bool IsValidModelId(string? value) => IsValidId(value) && value![0] != '_';
 
-    /// <summary>Principals and key ids follow the same syntax as model ids.</summary>
+    /// <summary>
+    /// A principal: the syntax of model ids, so not starting with <c>_</c> either (a principal
+    /// <c>_keys:alice</c> would have the key chain <c>_keys:_keys:alice</c>).
+    /// </summary>
+    public static bool IsValidPrincipal(string? value) => IsValidModelId(value);
+
+    /// <summary>Key ids (and the other names of the API): 1–128 of <c>[A-Za-z0-9._:-]</c>.</summary>
     public static bool IsValidId(string? value) =>
         value is { Length: > 0 and <= MaxIdLength } && !value.AsSpan().ContainsAnyExcept(IdChars);
 

@@ -9,4 +9,5 @@ namespace Governance.Grains;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ModelState))]
 [JsonSerializable(typeof(KeyRingState))]
+[JsonSerializable(typeof(PublicKeyClaimState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

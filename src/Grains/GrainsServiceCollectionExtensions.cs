@@ -16,6 +16,7 @@ public static class GrainsServiceCollectionExtensions
     {
         builder.AddGrain<IModelGovernanceGrain, ModelGovernanceGrain>();
         builder.AddGrain<IApproverKeysGrain, ApproverKeysGrain>();
+        builder.AddGrain<IPublicKeyIndexGrain, PublicKeyIndexGrain>();
         builder.AddGrain<IDriftMonitorGrain, DriftMonitorGrain>();
         builder.AddStreamSubscription<IDriftMonitorGrain>(DriftStreams.Namespace);
         builder.Services.AddOptions<DriftAlertOptions>()

@@ -1,4 +1,5 @@
 using Governance.Gateway;
+using Governance.Gateway.Authentication;
 using Governance.Grains;
 using Governance.Grains.Drift;
 using Governance.Grains.Policy;
@@ -46,6 +47,9 @@ public static class SiloHostExtensions
         builder.Services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Governance:Policy"));
         builder.Services.AddOptions<DriftAlertOptions>().Bind(configuration.GetSection("Governance:Drift"));
         builder.Services.AddGovernanceGateway(configuration);
+
+        // The grains register keys for configured approvers only: the principals the gateway knows.
+        builder.Services.AddSingleton<IApproverDirectory>(sp => sp.GetRequiredService<PrincipalDirectory>());
         return builder;
     }
 }

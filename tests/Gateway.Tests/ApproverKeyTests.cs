@@ -80,4 +80,80 @@ public sealed class ApproverKeyTests(SiloFixture<ApproverKeyTests> silo) : IClas
         var revocations = (await _flow.EvidenceAsync("_keys:bob")).Count(e => e.Text("event") == "key_revoked" && e.Field("data").Text("key_id") == key.KeyId);
         Assert.Equal(1, revocations);
     }
+
+    public static TheoryData<string> WeakPublicKeys =>
+    [
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    ];
+
+    [Theory]
+    [MemberData(nameof(WeakPublicKeys))]
+    public async Task Row8_weak_public_keys_are_refused_naming_public_key(string hex)
+    {
+        var keyId = $"k-{Guid.NewGuid():N}";
+
+        (await silo.As(DevTokens.Admin).PutAsync($"/v1/approvers/alice/keys/{keyId}", new { public_key = Convert.ToBase64String(Convert.FromHexString(hex)) }))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "public_key");
+
+        Assert.DoesNotContain(await _flow.EvidenceAsync("_keys:alice"), e => e.Field("data").Text("key_id") == keyId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Base64Respelling.All), MemberType = typeof(Base64Respelling))]
+    public async Task Row9_a_public_key_in_non_canonical_base64_is_refused_and_its_canonical_text_registers(string how)
+    {
+        var key = ApproverKey.Create("carol", DevTokens.Carol);
+        var admin = silo.As(DevTokens.Admin);
+        var path = $"/v1/approvers/carol/keys/{key.KeyId}";
+
+        (await admin.PutAsync(path, new { public_key = Base64Respelling.Respell(key.PublicKeyBase64, how) }))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "public_key");
+        var created = (await admin.PutAsync(path, new { public_key = key.PublicKeyBase64 })).AssertStatus(HttpStatusCode.Created);
+        (await admin.PutAsync(path, new { public_key = key.PublicKeyBase64 })).AssertStatus(HttpStatusCode.OK);
+
+        Assert.Equal(key.PublicKeyBase64, created.Json.Text("public_key"));
+    }
+
+    [Fact]
+    public async Task Row10_a_public_key_of_alice_is_key_exists_for_bob_so_one_private_key_never_signs_as_two_approvers()
+    {
+        var alice = await _flow.RegisterKeyAsync("alice", DevTokens.Alice);
+        var bob = alice with { Principal = "bob", Token = DevTokens.Bob, KeyId = $"k-{Guid.NewGuid():N}" };
+        var admin = silo.As(DevTokens.Admin);
+
+        (await admin.PutAsync($"/v1/approvers/bob/keys/{bob.KeyId}", new { public_key = alice.PublicKeyBase64 }))
+            .AssertProblem(HttpStatusCode.Conflict, "key_exists", "public_key");
+        (await admin.PutAsync($"/v1/approvers/alice/keys/k-{Guid.NewGuid():N}", new { public_key = alice.PublicKeyBase64 }))
+            .AssertProblem(HttpStatusCode.Conflict, "key_exists", "public_key");
+
+        var modelId = Workflow.NewModelId();
+        await _flow.TrainAsync(modelId);
+        await _flow.SubmitAsync(modelId, new { approved_environments = new[] { "production" }, required_approvers = 2 });
+        (await _flow.SignAsync(modelId, alice)).AssertStatus(HttpStatusCode.OK);
+        (await _flow.SignAsync(modelId, bob)).AssertProblem(HttpStatusCode.UnprocessableEntity, "key_unknown", "key_id");
+        var model = (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}")).AssertStatus(HttpStatusCode.OK);
+        Assert.Equal("pending", model.Json.Text("status"));
+    }
+
+    [Theory]
+    [InlineData("trainer-1")]
+    [InlineData("deployer-1")]
+    [InlineData("admin")]
+    [InlineData("nobody-configured")]
+    [InlineData("_x")]
+    [InlineData("_keys:alice")]
+    public async Task Row11_keys_are_registered_only_for_configured_approvers_naming_principal(string principal)
+    {
+        var key = ApproverKey.Create(principal, "");
+
+        (await silo.As(DevTokens.Admin).PutAsync($"/v1/approvers/{principal}/keys/{key.KeyId}", new { public_key = key.PublicKeyBase64 }))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "principal");
+
+        (await silo.As(DevTokens.Auditor).GetAsync($"/v1/models/_keys:{principal}/evidence")).AssertProblem(HttpStatusCode.NotFound, "not_found");
+    }
 }

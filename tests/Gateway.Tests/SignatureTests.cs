@@ -179,6 +179,25 @@ public sealed class SignatureTests(SiloFixture<SignatureTests> silo) : IClassFix
             .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "signature");
     }
 
+    [Theory]
+    [MemberData(nameof(Base64Respelling.All), MemberType = typeof(Base64Respelling))]
+    public async Task Row9_a_valid_signature_in_non_canonical_base64_is_refused_and_its_canonical_text_then_signs_once(string how)
+    {
+        var modelId = await PendingModelAsync(requiredApprovers: 2);
+        var alice = await _flow.RegisterKeyAsync("alice", DevTokens.Alice);
+        var (approvalId, signingInput) = await _flow.DocumentAsync(modelId);
+        var signature = alice.SignBase64(signingInput);
+
+        (await PostSignatureAsync(modelId, DevTokens.Alice, approvalId, alice.KeyId, Base64Respelling.Respell(signature, how)))
+            .AssertProblem(HttpStatusCode.BadRequest, "invalid_request", "signature");
+        var signed = (await PostSignatureAsync(modelId, DevTokens.Alice, approvalId, alice.KeyId, signature)).AssertStatus(HttpStatusCode.OK);
+        var events = await _flow.EventsAsync(modelId);
+        (await PostSignatureAsync(modelId, DevTokens.Alice, approvalId, alice.KeyId, signature)).AssertStatus(HttpStatusCode.OK);
+
+        Assert.Equal(signature, Assert.Single(signed["signatures"].EnumerateArray()).Text("signature"));
+        Assert.Equal(events, await _flow.EventsAsync(modelId));
+    }
+
     private async Task<string> PendingModelAsync(int requiredApprovers)
     {
         var modelId = Workflow.NewModelId();

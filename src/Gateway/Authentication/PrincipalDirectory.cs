@@ -8,12 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Governance.Gateway.Authentication;
 
 /// <summary>
-/// Maps the SHA-256 of a bearer token to its principal. Built once at start; refuses the
-/// development tokens outside the Development environment.
+/// Maps the SHA-256 of a bearer token to its principal, and knows which principals are approvers.
+/// Built once at start; refuses the development tokens outside the Development environment.
 /// </summary>
-public sealed class PrincipalDirectory
+public sealed class PrincipalDirectory : IApproverDirectory
 {
     private readonly Dictionary<string, ClaimsPrincipal> _byTokenHash = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _approvers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClaimsPrincipal>.AlternateLookup<ReadOnlySpan<char>> _byTokenHashSpan;
 
     public PrincipalDirectory(IOptions<GatewayAuthOptions> options, IHostEnvironment environment)
@@ -39,6 +40,9 @@ public sealed class PrincipalDirectory
             Add(principal.Id, principal.Roles, hash);
         }
     }
+
+    /// <summary>True when the principal holds the approver role under any of its tokens.</summary>
+    public bool IsApprover(string principal) => _approvers.Contains(principal);
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -71,6 +75,16 @@ public sealed class PrincipalDirectory
         if (unknown is not null)
         {
             throw new InvalidOperationException($"Principal '{id}' has unknown role '{unknown}'.");
+        }
+
+        if (roles.Contains(Roles.Approver, StringComparer.Ordinal))
+        {
+            if (!Identifiers.IsValidPrincipal(id))
+            {
+                throw new InvalidOperationException($"Principal '{id}' is an approver, and an approver's id must not start with '_' (reserved for pseudo-models such as _keys:{{principal}}).");
+            }
+
+            _approvers.Add(id);
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Name, id) };

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Governance.Canonical;
 using Governance.Crypto;
 using Governance.Grains.Evidence;
 using Governance.Grains.Ledger;
@@ -9,11 +10,12 @@ using Governance.Runtime;
 namespace Governance.Grains.Keys;
 
 /// <summary>
-/// The Ed25519 keys of one approver. Key ids are unique per principal forever; registering and
-/// revoking are recorded in the chain <c>_keys:{principal}</c>.
+/// The Ed25519 keys of one approver. Key ids are unique per principal forever, and so is a public
+/// key across all principals (claimed in <see cref="IPublicKeyIndexGrain"/>); only configured
+/// approvers get keys. Registering and revoking are recorded in the chain <c>_keys:{principal}</c>.
 /// </summary>
 [GrainType("approver-keys")]
-public sealed class ApproverKeysGrain(TimeProvider clock) : Grain<KeyRingState>, IApproverKeysGrain
+public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, IApproverDirectory approvers) : Grain<KeyRingState>, IApproverKeysGrain
 {
     private string ChainId => Identifiers.KeyChainId(GrainKey);
 
@@ -24,23 +26,40 @@ public sealed class ApproverKeysGrain(TimeProvider clock) : Grain<KeyRingState>,
 
     public async Task<KeyRegistrationResult> RegisterKey(Caller caller, string keyId, KeyRegistrationRequest request)
     {
+        RequireApprover();
         RequireKeyId(keyId);
-        var publicKey = request.PublicKey;
-        var bytes = new byte[Ed25519.PublicKeySize + 3];
-        if (publicKey is null || !Convert.TryFromBase64String(publicKey, bytes, out var written) || written != Ed25519.PublicKeySize)
+        if (!CanonicalBase64.TryDecode(request.PublicKey, Ed25519.PublicKeySize, out var publicKey))
         {
-            throw GovernanceException.Invalid("public_key", "public_key must be base64 of a 32-byte Ed25519 public key.");
+            throw GovernanceException.Invalid("public_key", $"public_key must be {CanonicalBase64.Requirement(Ed25519.PublicKeySize)}.");
         }
 
+        if (!Ed25519PublicKeyValidator.IsValid(publicKey))
+        {
+            throw GovernanceException.Invalid(
+                "public_key", "public_key is not a usable Ed25519 public key: not canonically encoded, not a curve point, or of small order (or with a small-order component).");
+        }
+
+        // Rows stored before keys had to be canonical base64 hold their text verbatim: compare bytes.
         if (State.Keys.TryGetValue(keyId, out var existing))
         {
-            return existing.PublicKey == publicKey && existing.RevokedAt is null
+            return CanonicalBase64.DecodesTo(existing.PublicKey, publicKey) && existing.RevokedAt is null
                 ? new KeyRegistrationResult(View(keyId, existing), Created: false)
                 : throw new GovernanceException(ErrorCodes.KeyExists, $"Key id '{keyId}' of {GrainKey} is already used{(existing.RevokedAt is null ? " by another key" : " and was revoked")}.", "key_id");
         }
 
+        // The same key under a second id of this principal is refused too: after the first id's
+        // revocation it would bring the revoked key back.
+        var sameKey = State.Keys.FirstOrDefault(k => CanonicalBase64.DecodesTo(k.Value.PublicKey, publicKey)).Key;
+        if (sameKey is not null)
+        {
+            throw new GovernanceException(ErrorCodes.KeyExists, $"This public key is already registered to {GrainKey} as '{sameKey}'.", "public_key");
+        }
+
+        // Claim first, then store: a failure in between leaves a claim by this principal (its retry
+        // passes), never a stored key that another principal could claim as well.
+        await grains.GetGrain<IPublicKeyIndexGrain>(PublicKeyIndexGrain.KeyOf(publicKey)).Claim(GrainKey, publicKey);
         var now = clock.GetUtcNow();
-        var record = new ApproverKeyRecord(publicKey, caller.Principal, now, null, null);
+        var record = new ApproverKeyRecord(request.PublicKey!, caller.Principal, now, null, null);
         await CommitAsync(keyId, record, LedgerEvents.KeyRegistered, caller, now);
         return new KeyRegistrationResult(View(keyId, record), Created: true);
     }
@@ -96,6 +115,19 @@ public sealed class ApproverKeysGrain(TimeProvider clock) : Grain<KeyRingState>,
         }
     }
 
+    private void RequireApprover()
+    {
+        if (!Identifiers.IsValidPrincipal(GrainKey))
+        {
+            throw GovernanceException.Invalid("principal", "The principal must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+        }
+
+        if (!approvers.IsApprover(GrainKey))
+        {
+            throw GovernanceException.Invalid("principal", $"{GrainKey} is not a configured approver; keys are registered for approvers only.");
+        }
+    }
+
     private static void RequireKeyId(string keyId)
     {
         if (!Identifiers.IsValidId(keyId))
@@ -105,6 +137,6 @@ public sealed class ApproverKeysGrain(TimeProvider clock) : Grain<KeyRingState>,
     }
 
     private KeyView View(string keyId, ApproverKeyRecord record) => new(
-        GrainKey, keyId, record.PublicKey, Rfc3339.Milliseconds(record.RegisteredAt),
+        GrainKey, keyId, CanonicalBase64.Canonicalize(record.PublicKey), Rfc3339.Milliseconds(record.RegisteredAt),
         record.RevokedAt is { } revokedAt ? Rfc3339.Milliseconds(revokedAt) : null);
 }

@@ -146,7 +146,8 @@ public static class ModelStateMachine
 
         var (settled, events, reminders) = Settle(state, now);
         var approval = RequireApproval(settled, approvalId);
-        if (approval.Signatures.Any(s => s.Principal == caller.Principal && s.KeyId == keyId && s.Signature == signatureText))
+        // Bytes, not text: a signature stored before the canonical base64 rule keeps its text verbatim.
+        if (approval.Signatures.Any(s => s.Principal == caller.Principal && s.KeyId == keyId && CanonicalBase64.DecodesTo(s.Signature, signature)))
         {
             return new ModelTransition(settled, events, reminders);
         }
@@ -539,13 +540,10 @@ public static class ModelStateMachine
         return [.. values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    private static byte[] DecodeBase64(string value, string field, int length)
-    {
-        var buffer = new byte[length + 3];
-        return Convert.TryFromBase64String(value, buffer, out var written) && written == length
-            ? buffer[..length]
-            : throw GovernanceException.Invalid(field, $"{field} must be base64 of exactly {length} bytes.");
-    }
+    private static byte[] DecodeBase64(string value, string field, int length) =>
+        CanonicalBase64.TryDecode(value, length, out var bytes)
+            ? bytes
+            : throw GovernanceException.Invalid(field, $"{field} must be {CanonicalBase64.Requirement(length)}.");
 
     private static JsonArray StringArray(IReadOnlyList<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Governance.Crypto;
+using Governance.Grains.Keys;
 using Governance.Grains.Wire;
 using Governance.Runtime;
 using Governance.Runtime.Hosting;
@@ -35,6 +36,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddGrainRuntime().AddGovernanceGrains();
+        services.AddSingleton<IApproverDirectory>(new FixedApproverDirectory(Approvers));
         services.AddSingleton(sp => new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
         services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<SlowWriteStorage>());
         if (reminderClockAhead != TimeSpan.Zero)
@@ -51,6 +53,13 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         Streams = _services.GetRequiredService<IStreamProducer>();
     }
 
+    /// <summary>
+    /// The configured approvers, who alone get keys: alice, bob, carol and approver-01…approver-50
+    /// (the concurrent signature test's); the trainer, submitter, deployer and revoker are not.
+    /// </summary>
+    public static IReadOnlyList<string> Approvers { get; } =
+        [TestModels.Alice, TestModels.Bob, TestModels.Carol, .. Enumerable.Range(1, 50).Select(i => $"approver-{i:D2}")];
+
     public ManualTimeProvider Clock { get; }
 
     public IGrainFactory Grains { get; }
@@ -62,8 +71,11 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
     /// <summary>Appends to the runtime's streams (delivered once <see cref="StartBackgroundServicesAsync"/> ran).</summary>
     public IStreamProducer Streams { get; }
 
-    /// <summary>The next <paramref name="count"/> grain writes fail as an unreachable database does, writing nothing.</summary>
-    public void FailNextWrites(int count) => _services.GetRequiredService<SlowWriteStorage>().FailNext(count);
+    /// <summary>
+    /// The next <paramref name="count"/> grain writes (of grains of <paramref name="grainType"/> only,
+    /// when given) fail as an unreachable database does, writing nothing.
+    /// </summary>
+    public void FailNextWrites(int count, string? grainType = null) => _services.GetRequiredService<SlowWriteStorage>().FailNext(count, grainType);
 
     public IModelGovernanceGrain Model(string modelId = TestModels.ModelId) => Grains.GetGrain<IModelGovernanceGrain>(modelId);
 
@@ -120,8 +132,13 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
     private sealed class SlowWriteStorage(MemoryStore store) : IGrainStorage
     {
         private int _failuresLeft;
+        private volatile string? _failingType;
 
-        public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
+        public void FailNext(int count, string? grainType)
+        {
+            _failingType = grainType;
+            Volatile.Write(ref _failuresLeft, count);
+        }
 
         public Task<StoredGrainState?> ReadAsync(GrainId grain, CancellationToken cancellationToken) =>
             store.ReadAsync(grain, cancellationToken);
@@ -129,7 +146,8 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         public async Task<long> WriteAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken)
         {
             await Task.Delay(1, cancellationToken);
-            for (var left = Volatile.Read(ref _failuresLeft); left > 0; left = Volatile.Read(ref _failuresLeft))
+            var fails = _failingType is null || _failingType == grain.Type;
+            for (var left = Volatile.Read(ref _failuresLeft); fails && left > 0; left = Volatile.Read(ref _failuresLeft))
             {
                 if (Interlocked.CompareExchange(ref _failuresLeft, left - 1, left) == left)
                 {
