@@ -28,7 +28,7 @@ internal static class StrictJson
         var names = new Stack<HashSet<string>?>();
         var indexes = new Stack<int>();
         string? pendingName = null;
-        while (reader.Read())
+        while (Read(ref reader, path, pendingName))
         {
             switch (reader.TokenType)
             {
@@ -80,6 +80,22 @@ internal static class StrictJson
                     Leave(path, indexes);
                     break;
             }
+        }
+    }
+
+    /// <summary>The next token; a syntax error names the field it sits in (or the body).</summary>
+    private static bool Read(ref Utf8JsonReader reader, List<string> path, string? pendingName)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (JsonException exception)
+        {
+            var where = $"line {exception.LineNumber + 1}, byte {exception.BytePositionInLine}";
+            throw pendingName is null && path.Count == 0
+                ? GovernanceException.Invalid("body", $"The body is not valid JSON ({where}).")
+                : GovernanceException.Invalid(Field(path, pendingName), $"Field '{Field(path, pendingName)}' does not hold valid JSON ({where}).");
         }
     }
 
