@@ -14,6 +14,7 @@ public static class GovernanceOpenApi
         options.CreateSchemaReferenceId = type =>
             type.Type == typeof(ProblemBody) ? "Problem" : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddDocumentTransformer<GovernanceDocumentTransformer>();
+        options.AddOperationTransformer<JsonRequestBodyTransformer>();
         options.AddOperationTransformer<BearerSecurityTransformer>();
         options.AddOperationTransformer<ProblemResponsesTransformer>();
     }

@@ -1,6 +1,5 @@
 using Governance.Grains;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace Governance.Gateway.OpenApi;
 
@@ -22,9 +21,10 @@ public static class OpenApiEndpointConventionBuilderExtensions
 
     /// <summary>
     /// Declares the required JSON body the handler reads itself (with <c>RequestBody.ReadAsync</c>);
-    /// such a body can be too large (<c>payload_too_large</c>).
+    /// such a body can be too large (<c>payload_too_large</c>). Not <c>Accepts&lt;T&gt;</c>: its metadata
+    /// makes routing refuse another content type with a bare 415, before the handler's 400 <c>invalid_request</c>.
     /// </summary>
     public static RouteHandlerBuilder AcceptsJson<TRequest>(this RouteHandlerBuilder builder)
         where TRequest : notnull =>
-        builder.Accepts<TRequest>("application/json").WithProblems(ErrorCodes.PayloadTooLarge);
+        builder.WithMetadata(new JsonBodyMetadata(typeof(TRequest))).WithProblems(ErrorCodes.PayloadTooLarge);
 }
