@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The project's one test command: ./scripts/test.sh [dotnet test arguments, e.g. --filter ...]
 #
-# Provisions what the tests need on a fresh Debian 12 machine (PostgreSQL, libsodium), starts a
-# throwaway PostgreSQL cluster in a temp dir on 127.0.0.1, runs `dotnet test Cluster.sln`, always
-# stops the cluster and deletes the temp dir, and ends with one summary line:
+# Provisions what the tests need on a fresh Debian 12 machine (PostgreSQL, libsodium, Node.js and the
+# pinned Redocly CLI of tools/openapi-lint), starts a throwaway PostgreSQL cluster in a temp dir on
+# 127.0.0.1, runs `dotnet test Cluster.sln`, always stops the cluster and deletes the temp dir, and
+# ends with one summary line:
 #   tests: N passed, N failed, N skipped
 #
 # Environment:
 #   GOVERNANCE_TEST_POSTGRES  use this server (an Npgsql connection string) and provision nothing
 #   GOVERNANCE_TEST_PG_PORT   port for the throwaway cluster (default 55432, or the next free one)
+#   GOVERNANCE_TEST_REDOCLY   set by this script: the Redocly CLI that lints the OpenAPI document
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,11 +47,28 @@ install_missing_packages() {
     if ! ldconfig -p 2>/dev/null | grep 'libsodium\.so\.23' >/dev/null; then
         missing+=(libsodium23)
     fi
+    if ! command -v npm >/dev/null 2>&1; then
+        missing+=(nodejs npm)
+    fi
     if [[ ${#missing[@]} -gt 0 ]]; then
         log "installing ${missing[*]}"
         as_root apt-get update
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
     fi
+}
+
+# The OpenAPI linter, pinned by tools/openapi-lint/package-lock.json. The installed tree is kept in
+# tools/openapi-lint/node_modules with a copy of the lock file it was installed from; `npm ci` runs
+# again only when the lock file changed.
+install_openapi_lint() {
+    local dir="$repo_root/tools/openapi-lint"
+    local stamp="$dir/node_modules/.installed-package-lock.json"
+    if ! cmp -s "$dir/package-lock.json" "$stamp" || [[ ! -x $dir/node_modules/.bin/redocly ]]; then
+        log "installing the OpenAPI linter (npm ci in tools/openapi-lint)"
+        npm ci --prefix "$dir" --no-audit --no-fund >&2
+        cp "$dir/package-lock.json" "$stamp"
+    fi
+    export GOVERNANCE_TEST_REDOCLY="$dir/node_modules/.bin/redocly"
 }
 
 # --- throwaway cluster ----------------------------------------------------------------------------
@@ -165,6 +184,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 install_missing_packages
+install_openapi_lint
 if [[ -n ${GOVERNANCE_TEST_POSTGRES:-} ]]; then
     log "using GOVERNANCE_TEST_POSTGRES; not provisioning a cluster"
 else

@@ -1,6 +1,7 @@
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
 using Governance.Gateway.Metrics;
+using Governance.Gateway.OpenApi;
 using Governance.Grains.Wire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -32,11 +33,14 @@ public static class GatewayServiceCollectionExtensions
             options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GovernanceJsonContext.Default);
+            // Bodies are read with GovernanceJsonContext, which refuses numbers in strings; these options
+            // only write, and the OpenAPI schemas are made from them: say numbers are numbers.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOptions<KestrelServerOptions>().Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(
             (kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
-        services.AddOpenApi("v1");
+        services.AddOpenApi(GovernanceOpenApi.DocumentName, GovernanceOpenApi.Configure);
         services.AddSingleton(new PrometheusExporter(GatewayMetrics.MeterName, Runtime.RuntimeMetrics.MeterName));
         return services;
     }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
+using Governance.Gateway.OpenApi;
 using Governance.Grains;
 using Governance.Grains.Wire;
 using Governance.Runtime;
@@ -27,41 +28,51 @@ public static class GovernanceApi
 
     public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").RequireAuthorization().WithTags("Governance");
+        // The refusal codes of each route (OpenAPI); unauthorized and forbidden follow from the authorization.
+        var v1 = app.MapGroup("/v1").RequireAuthorization().WithTags("Governance").WithProblems(ErrorCodes.InvalidRequest);
 
-        var model = v1.MapGroup("/models/{id}");
+        var model = v1.MapGroup("/models/{id}").WithProblems(ErrorCodes.Unavailable);
         model.MapPost("/training", RecordTraining).RequireAuthorization(Policies.Trainer)
+            .AcceptsJson<TrainingOutputRequest>().WithProblems(ErrorCodes.Conflict)
             .WithName("RecordTraining").WithSummary("Record a training output (training plane).");
         model.MapPost("/approval", SubmitApproval).RequireAuthorization(Policies.Approver)
+            .AcceptsJson<ApprovalRequest>().WithProblems(ErrorCodes.TrainingMissing, ErrorCodes.ApprovalActive, ErrorCodes.Conflict, ErrorCodes.PolicyViolation)
             .WithName("SubmitApproval").WithSummary("Submit an approval for the recorded weights.");
-        model.MapGet("/approval/document", GetApprovalDocument)
+        model.MapGet("/approval/document", GetApprovalDocument).WithProblems(ErrorCodes.NotFound, ErrorCodes.ApprovalNotFound)
             .WithName("GetApprovalDocument").WithSummary("The canonical document approvers sign, and its signing input.");
         model.MapPost("/approval/signatures", AddSignature).RequireAuthorization(Policies.Approver)
+            .AcceptsJson<SignatureRequest>().WithProblems(ErrorCodes.NotFound).WithProblems(ProblemCodeSets.AddSignature)
             .WithName("AddSignature").WithSummary("Add an Ed25519 signature to the pending approval.");
         model.MapPost("/deployments", Deploy).RequireAuthorization(Policies.Deployer)
+            .AcceptsJson<DeploymentRequest>().WithProblems(ErrorCodes.NotFound, ErrorCodes.Conflict).WithProblems(ProblemCodeSets.DeployGates)
             .WithName("Deploy").WithSummary("Promote the approved weights to an environment (serving plane).");
         model.MapPost("/revocation", Revoke).RequireAuthorization(Policies.ApproverOrAdmin)
+            .AcceptsJson<RevocationRequest>().WithProblems(ErrorCodes.NotFound, ErrorCodes.ApprovalNotActive, ErrorCodes.Conflict)
             .WithName("Revoke").WithSummary("Revoke the live approval.");
         model.MapPost("/drift", ObserveDrift).RequireAuthorization(Policies.Monitor)
+            .AcceptsJson<DriftObservationRequest>().WithProblems(ErrorCodes.NotFound, ErrorCodes.TrainingMissing)
             .WithName("ObserveDrift").WithSummary("Put a drift observation on the model's drift stream.");
-        model.MapGet("", GetModel)
+        model.MapGet("", GetModel).WithProblems(ErrorCodes.NotFound)
             .WithName("GetModel").WithSummary("Full state of a model.");
         model.MapGet("/verify", Verify)
             .WithName("Verify").WithSummary("May these weights serve in this environment and scope now? A denial is a 200 answer.");
-        model.MapGet("/evidence", GetEvidence).RequireAuthorization(Policies.AuditorOrAdmin)
+        model.MapGet("/evidence", GetEvidence).RequireAuthorization(Policies.AuditorOrAdmin).WithProblems(ErrorCodes.NotFound)
             .WithName("GetEvidence").WithSummary("The model's evidence ledger, oldest first.");
-        model.MapGet("/evidence/verify", VerifyEvidence).RequireAuthorization(Policies.AuditorOrAdmin)
+        model.MapGet("/evidence/verify", VerifyEvidence).RequireAuthorization(Policies.AuditorOrAdmin).WithProblems(ErrorCodes.NotFound)
             .WithName("VerifyEvidence").WithSummary("Recompute the evidence chain and compare it with the stored head.");
 
-        v1.MapPost("/verify", VerifyBatch)
+        // No 503 here: an item whose model cannot be loaded is denied "unavailable" in the 200 answer.
+        v1.MapPost("/verify", VerifyBatch).AcceptsJson<VerifyBatchRequest>()
             .WithName("VerifyBatch").WithSummary("Up to 1000 verify questions, answered in order.");
-        v1.MapGet("/models", ListModels).RequireAuthorization(Policies.AuditorOrAdmin)
+        v1.MapGet("/models", ListModels).RequireAuthorization(Policies.AuditorOrAdmin).WithProblems(ErrorCodes.Unavailable)
             .WithName("ListModels").WithSummary("Paged listing of models by status and expiry.");
         v1.MapGet("/drift/dead-letters", ListDriftDeadLetters).RequireAuthorization(Policies.AuditorOrAdmin).WithName("ListDriftDeadLetters").WithSummary("Drift observations set aside after every delivery attempt failed, oldest first.");
 
-        var keys = v1.MapGroup("/approvers/{principal}/keys/{keyId}").RequireAuthorization(Policies.Admin);
-        keys.MapPut("", RegisterKey).WithName("RegisterKey").WithSummary("Register an approver's Ed25519 public key.");
-        keys.MapDelete("", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an approver's key.");
+        var keys = v1.MapGroup("/approvers/{principal}/keys/{keyId}").RequireAuthorization(Policies.Admin).WithProblems(ErrorCodes.Unavailable);
+        keys.MapPut("", RegisterKey).AcceptsJson<KeyRegistrationRequest>().WithProblems(ErrorCodes.KeyExists, ErrorCodes.Conflict)
+            .WithName("RegisterKey").WithSummary("Register an approver's Ed25519 public key.");
+        keys.MapDelete("", RevokeKey).WithProblems(ErrorCodes.NotFound, ErrorCodes.Conflict)
+            .WithName("RevokeKey").WithSummary("Revoke an approver's key.");
         return app;
     }
 
