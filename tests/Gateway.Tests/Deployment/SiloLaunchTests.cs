@@ -1,68 +1,40 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using Governance.Gateway.Tests.Infrastructure;
+using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace Governance.Gateway.Tests.Deployment;
 
-/// <summary>The README's first command, `dotnet run --project src/Silo`, as a user runs it.</summary>
+/// <summary>The README's first command, `dotnet run --project src/Silo`, as a user runs it, behind the real web server.</summary>
 [Trait("Category", "Integration")]
-public sealed class SiloLaunchTests
+public sealed class SiloLaunchTests(LaunchedSilo silo) : IClassFixture<LaunchedSilo>
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-
     [Fact]
-    public async Task Row14_dotnet_run_listens_where_ASPNETCORE_URLS_says()
+    public void Row14_dotnet_run_listens_where_ASPNETCORE_URLS_says()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "--project", Path.Combine(RepositoryPaths.Root, "src", "Silo")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var silo = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start");
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        silo.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
-        silo.ErrorDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
-        silo.BeginOutputReadLine();
-        silo.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var clock = Stopwatch.StartNew();
-            while (true)
-            {
-                Assert.False(silo.HasExited, $"the silo exited with {(silo.HasExited ? silo.ExitCode : 0)} before listening on port {port}:\n{string.Join('\n', output)}");
-                try
-                {
-                    var live = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/live"));
-                    Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-                    break;
-                }
-                catch (HttpRequestException) when (clock.Elapsed < StartTimeout)
-                {
-                    await Task.Delay(250);
-                }
-                catch (HttpRequestException exception)
-                {
-                    Assert.Fail($"no answer on ASPNETCORE_URLS port {port} within {StartTimeout.TotalSeconds} s ({exception.Message}):\n{string.Join('\n', output)}");
-                }
-            }
-        }
-        finally
-        {
-            silo.Kill(entireProcessTree: true);
-            await silo.WaitForExitAsync();
-        }
+        Assert.True(silo.Listening, $"no 200 from /health/live on ASPNETCORE_URLS port {silo.Port}:\n{silo.Output}");
     }
 
-    private static int FreePort()
+    [Fact]
+    public async Task Row12_what_reaches_the_application_is_problem_json_and_what_kestrel_refuses_itself_is_as_documented()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Assert.True(silo.Listening, $"the silo did not start:\n{silo.Output}");
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-registry-token");
+
+        // Long, but within the request line limit: the application answers, naming the field.
+        var longId = await http.GetAsync(new Uri($"/v1/models/{new string('m', 7000)}/verify?environment=production", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, longId.StatusCode);
+        Assert.Equal("application/problem+json", longId.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await longId.Content.ReadAsStringAsync());
+        Assert.Equal("model_id", problem.RootElement.GetProperty("field").GetString());
+
+        // README "Errors": the web server's own answers, before any middleware runs.
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, (await http.GetAsync(new Uri($"/v1/models/{new string('m', 10_000)}/verify", UriKind.Relative))).StatusCode);
+        using var bigHeader = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        bigHeader.Headers.Add("X-Big", new string('a', 100_000));
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await http.SendAsync(bigHeader)).StatusCode);
+        var nul = await http.GetAsync(new Uri("/v1/models/a%00b/verify?environment=production", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Equal("", await nul.Content.ReadAsStringAsync());
     }
 }
