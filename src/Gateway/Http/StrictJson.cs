@@ -24,7 +24,8 @@ internal static class StrictJson
     {
         // The reader's own limit sits above ours, so ours is the one that answers (naming the field).
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth + 2 });
-        var path = new List<string>();
+        // The segments of the current value's path; a field name is built only for a refusal.
+        var path = new List<Segment>();
         var names = new Stack<HashSet<string>?>();
         var indexes = new Stack<int>();
         string? pendingName = null;
@@ -36,7 +37,7 @@ internal static class StrictJson
                     Enter(ref pendingName, path, indexes);
                     if (reader.CurrentDepth >= MaxDepth)
                     {
-                        throw GovernanceException.Invalid(path.Count > 0 ? path[0] : "body", $"The body may nest at most {MaxDepth} levels deep.");
+                        throw GovernanceException.Invalid(path.Count > 0 ? Field(path[..1]) : "body", $"The body may nest at most {MaxDepth} levels deep.");
                     }
 
                     names.Push(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null);
@@ -84,7 +85,7 @@ internal static class StrictJson
     }
 
     /// <summary>The next token; a syntax error names the field it sits in (or the body).</summary>
-    private static bool Read(ref Utf8JsonReader reader, List<string> path, string? pendingName)
+    private static bool Read(ref Utf8JsonReader reader, List<Segment> path, string? pendingName)
     {
         try
         {
@@ -118,21 +119,21 @@ internal static class StrictJson
     }
 
     /// <summary>A value starts: its path segment is the pending property name, or its index in the enclosing array.</summary>
-    private static void Enter(ref string? pendingName, List<string> path, Stack<int> indexes)
+    private static void Enter(ref string? pendingName, List<Segment> path, Stack<int> indexes)
     {
         if (pendingName is not null)
         {
-            path.Add(path.Count == 0 ? pendingName : $"{path[^1]}.{pendingName}");
+            path.Add(new Segment(pendingName, -1));
             pendingName = null;
         }
         else if (indexes.Count > 0 && indexes.Peek() >= 0)
         {
-            path.Add($"{(path.Count == 0 ? "body" : path[^1])}[{indexes.Peek()}]");
+            path.Add(new Segment(null, indexes.Peek()));
         }
     }
 
     /// <summary>A value ended: drop its path segment; inside an array, count it.</summary>
-    private static void Leave(List<string> path, Stack<int> indexes)
+    private static void Leave(List<Segment> path, Stack<int> indexes)
     {
         if (indexes.Count == 0)
         {
@@ -150,6 +151,25 @@ internal static class StrictJson
         }
     }
 
-    private static string Field(List<string> path, string? name = null) =>
-        name is null ? (path.Count > 0 ? path[^1] : "body") : path.Count > 0 ? $"{path[^1]}.{name}" : name;
+    /// <summary><c>card.tags[1]</c>; an index at the top is <c>body[0]</c>; no segment at all is <c>body</c>.</summary>
+    private static string Field(List<Segment> path, string? name = null)
+    {
+        var field = new StringBuilder();
+        foreach (var segment in name is null ? path : [.. path, new Segment(name, -1)])
+        {
+            if (segment.Name is null)
+            {
+                field.Append(field.Length == 0 ? "body" : "").Append('[').Append(segment.Index).Append(']');
+            }
+            else
+            {
+                field.Append(field.Length == 0 ? "" : ".").Append(segment.Name);
+            }
+        }
+
+        return field.Length == 0 ? "body" : field.ToString();
+    }
+
+    /// <summary>A property name, or (when <see cref="Name"/> is null) an index in an array.</summary>
+    private readonly record struct Segment(string? Name, int Index);
 }
