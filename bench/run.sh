@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's benchmark command: ./bench/run.sh
 #
-# Installs what it needs when missing (wrk, postgresql, libsodium23), publishes the silo and the
+# Installs what it needs when missing (wrk, postgresql), publishes the silo and the
 # driver in Release, starts a throwaway PostgreSQL (fsync on) as the postgres user, measures
 # (a) verify vs /health/live, (b) committed transitions vs pgbench, (c) memory per warm activation,
 # (d) silo start to ready, (e) drift observation to verify denial and drift stream ingest, and writes the table to bench/results/latest.md. Every figure is a ratio
@@ -63,9 +63,6 @@ install_missing_packages() {
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     if [[ -z $(find_pg_bindir) ]]; then
         missing+=(postgresql)
-    fi
-    if ! ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23'; then
-        missing+=(libsodium23)
     fi
     if [[ ${#missing[@]} -gt 0 ]]; then
         log "installing ${missing[*]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: ./scripts/test.sh [dotnet test arguments, e.g. --filter ...]
 #
-# Provisions what the tests need on a fresh Debian 12 machine (PostgreSQL, libsodium, Node.js and the
+# Provisions what the tests need on a fresh Debian 12 machine (PostgreSQL, Node.js and the
 # pinned Redocly CLI of tools/openapi-lint), starts a throwaway PostgreSQL cluster in a temp dir on
 # 127.0.0.1, runs `dotnet test Cluster.sln`, always stops the cluster and deletes the temp dir, and
 # ends with one summary line:
@@ -42,10 +42,6 @@ install_missing_packages() {
     local missing=()
     if [[ -z ${GOVERNANCE_TEST_POSTGRES:-} && -z $(find_pg_bindir) ]]; then
         missing+=(postgresql)
-    fi
-    # No `grep -q`: it would exit at the first match and fail the pipeline (pipefail) with SIGPIPE.
-    if ! ldconfig -p 2>/dev/null | grep 'libsodium\.so\.23' >/dev/null; then
-        missing+=(libsodium23)
     fi
     if ! command -v npm >/dev/null 2>&1; then
         missing+=(nodejs npm)
