@@ -1,6 +1,7 @@
 using Governance.Runtime.Activation;
 using Governance.Runtime.Memory;
 using Governance.Runtime.Postgres;
+using Governance.Storage.Migrations;
 using Governance.Runtime.Reminders;
 using Governance.Runtime.Storage;
 using Governance.Runtime.Streams;

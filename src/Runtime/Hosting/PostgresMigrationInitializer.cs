@@ -1,4 +1,5 @@
 using Governance.Runtime.Postgres;
+using Governance.Storage.Migrations;
 
 namespace Governance.Runtime.Hosting;
 

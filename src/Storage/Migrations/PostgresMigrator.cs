@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Governance.Runtime.Postgres;
+namespace Governance.Storage.Migrations;
 
 /// <summary>
-/// Applies the embedded <c>Postgres/Migrations/NNNN_name.sql</c> scripts, in version order, to the
+/// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts, in version order, to the
 /// current schema of <paramref name="dataSource"/> (the first existing schema of its search path).
 /// Each migration runs in its own transaction holding a transaction-scoped advisory lock keyed by
 /// the schema, so any number of processes may migrate the same schema at once: one applies each
@@ -20,7 +20,7 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
     /// <summary>First half of the advisory lock key ("govm"); the second half hashes the schema name.</summary>
     private const int AdvisoryLockClass = 0x676F_766D;
 
-    private const string ResourceFolder = ".Postgres.Migrations.";
+    private const string ResourceFolder = ".Migrations.";
 
     private const string LockSql = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))";
 
@@ -57,7 +57,7 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
                     "The connection's search_path names no existing schema to migrate; create it first.");
         }
 
-        PostgresLog.MigrationsStarting(logger, migrations.Count, schema);
+        MigrationLog.MigrationsStarting(logger, migrations.Count, schema);
         var applied = 0;
         foreach (var migration in migrations)
         {
@@ -67,7 +67,7 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
             }
         }
 
-        PostgresLog.MigrationsCompleted(logger, schema, applied);
+        MigrationLog.MigrationsCompleted(logger, schema, applied);
     }
 
     /// <returns>Whether the migration was applied now (false: it already was).</returns>
@@ -99,7 +99,7 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
         if (alreadyApplied)
         {
             await transaction.CommitAsync(cancellationToken);
-            PostgresLog.MigrationAlreadyApplied(logger, migration.Version, migration.Name);
+            MigrationLog.MigrationAlreadyApplied(logger, migration.Version, migration.Name);
             return false;
         }
 
@@ -121,11 +121,11 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            PostgresLog.MigrationFailed(logger, exception, migration.Version, migration.Name);
+            MigrationLog.MigrationFailed(logger, exception, migration.Version, migration.Name);
             throw;
         }
 
-        PostgresLog.MigrationApplied(
+        MigrationLog.MigrationApplied(
             logger, migration.Version, migration.Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return true;
     }

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Governance.Runtime.Postgres;
+namespace Governance.Storage.Migrations;
 
-/// <summary>Log messages of the PostgreSQL provider.</summary>
-internal static partial class PostgresLog
+/// <summary>Log messages of the schema migrator.</summary>
+internal static partial class MigrationLog
 {
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
         Message = "Checking {MigrationCount} PostgreSQL migrations in schema {Schema}")]

@@ -1,4 +1,4 @@
-namespace Governance.Runtime.Tests.Postgres;
+namespace Governance.Storage.Tests.Postgres;
 
 /// <summary>
 /// The integration tests that share one <see cref="PostgresFixture"/>. Classes of one collection run

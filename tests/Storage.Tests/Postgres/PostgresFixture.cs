@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Governance.Runtime.Postgres;
+using Governance.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Governance.Runtime.Tests.Postgres;
+namespace Governance.Storage.Tests.Postgres;
 
 /// <summary>
 /// The PostgreSQL server of the integration tests, shared by every class of the
