@@ -1,0 +1,11 @@
+namespace Governance.Storage;
+
+/// <summary>Names under which the providers of this project are registered with Orleans.</summary>
+public static class GovernanceStorageNames
+{
+    /// <summary>The grain storage of the model and key grains (state and ledger in one transaction).</summary>
+    public const string GrainStorage = "governance";
+
+    /// <summary>The name of the persistent stream provider that carries the drift stream.</summary>
+    public const string StreamProvider = "drift";
+}
