@@ -5,7 +5,6 @@ using System.Text.Json;
 using Governance.Crypto;
 using Governance.Grains.Ledger;
 using Governance.Grains.Wire;
-using Governance.Runtime.Postgres;
 using Governance.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Governance.Grains.Calls;
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
 using Governance.Gateway.Metrics;
@@ -41,7 +42,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<KestrelServerOptions>().Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(
             (kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         services.AddOpenApi(GovernanceOpenApi.DocumentName, GovernanceOpenApi.Configure);
-        services.AddSingleton(new PrometheusExporter(GatewayMetrics.MeterName, Runtime.RuntimeMetrics.MeterName));
+        services.AddSingleton(new PrometheusExporter(GatewayMetrics.MeterName, "Microsoft.Orleans"));
         return services;
     }
 
@@ -72,6 +73,12 @@ public static class GatewayServiceCollectionExtensions
             }
         });
         app.UseAuthentication();
+        // The grains resolve the caller themselves: every grain call carries the caller's token.
+        app.Use((context, next) =>
+        {
+            CallerToken.Set(BearerTokenHandler.TokenOf(context.Request));
+            return next(context);
+        });
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -6,9 +6,6 @@ using Governance.Gateway.Http;
 using Governance.Gateway.OpenApi;
 using Governance.Grains;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Storage;
-using Governance.Runtime.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,44 +73,44 @@ public static class GovernanceApi
         return app;
     }
 
-    private static async Task<Created<TrainingView>> RecordTraining(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Created<TrainingView>> RecordTraining(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.TrainingOutputRequest);
-        var view = await ModelGrain(grains, id).RecordTraining(CallerOf(user), body);
+        var view = await ModelGrain(grains, id).RecordTraining(body);
         return TypedResults.Created($"/v1/models/{id}", view);
     }
 
-    private static async Task<Created<ApprovalView>> SubmitApproval(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Created<ApprovalView>> SubmitApproval(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.ApprovalRequest);
-        var view = await ModelGrain(grains, id).SubmitApproval(CallerOf(user), body);
+        var view = await ModelGrain(grains, id).SubmitApproval(body);
         return TypedResults.Created($"/v1/models/{id}/approval/document", view);
     }
 
     private static async Task<Ok<ApprovalDocumentView>> GetApprovalDocument(string id, IGrainFactory grains) =>
         TypedResults.Ok(await ModelGrain(grains, id).GetApprovalDocument());
 
-    private static async Task<Ok<ApprovalView>> AddSignature(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<ApprovalView>> AddSignature(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.SignatureRequest);
-        return TypedResults.Ok(await ModelGrain(grains, id).AddSignature(CallerOf(user), body));
+        return TypedResults.Ok(await ModelGrain(grains, id).AddSignature(body));
     }
 
-    private static async Task<Created<PromotionResult>> Deploy(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Created<PromotionResult>> Deploy(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.DeploymentRequest);
-        var result = await ModelGrain(grains, id).Deploy(CallerOf(user), body);
+        var result = await ModelGrain(grains, id).Deploy(body);
         return TypedResults.Created($"/v1/models/{id}", result);
     }
 
-    private static async Task<Ok<ApprovalView>> Revoke(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<ApprovalView>> Revoke(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.RevocationRequest);
-        return TypedResults.Ok(await ModelGrain(grains, id).Revoke(CallerOf(user), body));
+        return TypedResults.Ok(await ModelGrain(grains, id).Revoke(body));
     }
 
     private static async Task<Accepted<DriftAccepted>> ObserveDrift(
-        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IStreamProducer streams, TimeProvider clock)
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IClusterClient cluster, TimeProvider clock)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.DriftObservationRequest);
         var serving = MetricValidation.Require(body.ServingMetrics, "serving_metrics", allowEmpty: false);
@@ -127,9 +124,11 @@ public static class GovernanceApi
         var baseline = (IReadOnlyDictionary<string, double>?)given ?? context.TrainingMetrics
             ?? throw new GovernanceException(ErrorCodes.TrainingMissing, "The model has no recorded training metrics; give training_metrics.", "training_metrics");
         var observation = new DriftObservation(
-            1, Guid.CreateVersion7().ToString(), id, CallerOf(user).Principal, Rfc3339.Milliseconds(clock.GetUtcNow()), serving, baseline, distribution);
-        await streams.AppendAsync(
-            DriftStreams.Namespace, id, JsonSerializer.Serialize(observation, GovernanceJsonContext.Default.DriftObservation), request.HttpContext.RequestAborted);
+            1, Guid.CreateVersion7().ToString(), id, PrincipalOf(user), Rfc3339.Milliseconds(clock.GetUtcNow()), serving, baseline, distribution);
+        // Returns once the stream provider committed the event: 202 means it will be applied.
+        await cluster.GetStreamProvider(DriftStreams.ProviderName)
+            .GetStream<DriftObservation>(StreamId.Create(DriftStreams.Namespace, id))
+            .OnNextAsync(observation);
         return TypedResults.Accepted($"/v1/models/{id}", new DriftAccepted(observation.EventId));
     }
 
@@ -169,7 +168,7 @@ public static class GovernanceApi
         {
             decision = await grains.GetGrain<IModelGovernanceGrain>(query.ModelId!).Verify(query);
         }
-        catch (StorageUnavailableException)
+        catch (Exception exception) when (ErrorHandlingMiddleware.IsUnavailable(exception))
         {
             decision = new VerifyDecision(query.ModelId, false, ErrorCodes.Unavailable, null, null, null);
         }
@@ -196,7 +195,7 @@ public static class GovernanceApi
         [FromQuery(Name = "expiring_within_days")] string? expiringWithinDays,
         [FromQuery(Name = "page_token")] string? pageToken,
         [FromQuery(Name = "limit")] string? limit,
-        IModelDirectory directory, CancellationToken cancellationToken)
+        IGrainFactory grains)
     {
         if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
         {
@@ -217,24 +216,26 @@ public static class GovernanceApi
             throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
         }
 
-        return TypedResults.Ok(await directory.ListAsync(status, within, pageToken, PageSize(limit), cancellationToken));
+        return TypedResults.Ok(await Listings(grains).ListModels(status, within, pageToken, PageSize(limit)));
     }
 
     private static async Task<Results<Created<KeyView>, Ok<KeyView>>> RegisterKey(
-        string principal, string keyId, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string principal, string keyId, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.KeyRegistrationRequest);
-        var result = await KeysGrain(grains, principal).RegisterKey(CallerOf(user), keyId, body);
+        var result = await KeysGrain(grains, principal).RegisterKey(keyId, body);
         return result.Created
             ? TypedResults.Created($"/v1/approvers/{principal}/keys/{keyId}", result.Key)
             : TypedResults.Ok(result.Key);
     }
 
-    private static async Task<Ok<KeyView>> RevokeKey(string principal, string keyId, ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(await KeysGrain(grains, principal).RevokeKey(CallerOf(user), keyId));
+    private static async Task<Ok<KeyView>> RevokeKey(string principal, string keyId, IGrainFactory grains) =>
+        TypedResults.Ok(await KeysGrain(grains, principal).RevokeKey(keyId));
 
-    private static Caller CallerOf(ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? throw new InvalidOperationException("An authenticated principal has no name."));
+    private static string PrincipalOf(ClaimsPrincipal user) =>
+        user.Identity?.Name ?? throw new InvalidOperationException("An authenticated principal has no name.");
+
+    private static IListingGrain Listings(IGrainFactory grains) => grains.GetGrain<IListingGrain>(0);
 
     private static IModelGovernanceGrain ModelGrain(IGrainFactory grains, string id) =>
         Identifiers.IsValidModelId(id)
@@ -297,7 +298,7 @@ public static class GovernanceApi
 
     private static async Task<Ok<DriftDeadLetterPage>> ListDriftDeadLetters(
         [FromQuery(Name = "model_id")] string? modelId, [FromQuery(Name = "page_token")] string? pageToken, [FromQuery(Name = "limit")] string? limit,
-        IStreamStore streams, CancellationToken cancellationToken)
+        IGrainFactory grains)
     {
         if (modelId is not null && !Identifiers.IsValidModelId(modelId))
         {
@@ -306,6 +307,6 @@ public static class GovernanceApi
 
         var size = PageSize(limit);
         var after = pageToken is null ? 0 : ParsePageToken(pageToken);
-        return TypedResults.Ok(DriftDeadLetterPage.Of(await streams.ListSetAsideAsync(DriftStreams.Namespace, modelId, after, size + 1, cancellationToken), size));
+        return TypedResults.Ok(await Listings(grains).ListDriftDeadLetters(modelId, after, size));
     }
 }

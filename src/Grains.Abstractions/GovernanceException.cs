@@ -4,17 +4,28 @@ namespace Governance.Grains;
 
 /// <summary>
 /// A command refused by the domain, with its stable code (see <see cref="ErrorCodes"/>), the field
-/// it concerns when there is one, and for policy refusals every failure.
+/// it concerns when there is one, and for policy refusals every failure. It crosses grain
+/// boundaries with all three.
 /// </summary>
-public sealed class GovernanceException(
-    string code, string message, string? field = null, IReadOnlyList<PolicyFailure>? failures = null)
-    : Exception(message)
+[GenerateSerializer, Alias("gov.GovernanceException")]
+public sealed class GovernanceException : Exception
 {
-    public string Code { get; } = code;
+    public GovernanceException(string code, string message, string? field = null, IReadOnlyList<PolicyFailure>? failures = null)
+        : base(message)
+    {
+        Code = code;
+        Field = field;
+        Failures = failures;
+    }
 
-    public string? Field { get; } = field;
+    [Id(0)]
+    public string Code { get; private set; }
 
-    public IReadOnlyList<PolicyFailure>? Failures { get; } = failures;
+    [Id(1)]
+    public string? Field { get; private set; }
+
+    [Id(2)]
+    public IReadOnlyList<PolicyFailure>? Failures { get; private set; }
 
     public static GovernanceException Invalid(string field, string message) => new(ErrorCodes.InvalidRequest, message, field);
 }

@@ -1,5 +1,4 @@
 using Governance.Grains.Wire;
-using Governance.Runtime;
 
 namespace Governance.Grains;
 
@@ -7,9 +6,10 @@ namespace Governance.Grains;
 /// Consumes one model's drift stream (keyed by model id), compares each observation with the
 /// training baseline and hands the result to the model.
 /// </summary>
+[Alias("gov.IDriftMonitorGrain")]
 public interface IDriftMonitorGrain : IGrainWithStringKey
 {
     /// <summary>How many observations were applied, and the seq of the last.</summary>
-    [ReadOnly]
+    [AlwaysInterleave, Alias("GetProgress")]
     Task<DriftProgress> GetProgress();
 }

@@ -1,4 +1,4 @@
-using Governance.Runtime;
+using Governance.Grains.Calls;
 
 namespace Governance.Grains;
 
@@ -7,6 +7,7 @@ namespace Governance.Grains;
 /// the key's 32 bytes, so one activation decides every claim on that key, one at a time. Called by
 /// the approver keys grains only, before they store a key.
 /// </summary>
+[Alias("gov.IPublicKeyIndexGrain")]
 public interface IPublicKeyIndexGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -14,5 +15,6 @@ public interface IPublicKeyIndexGrain : IGrainWithStringKey
     /// (revoking the key does not release it). A claim by the owner again is a no-op; a claim by
     /// anyone else is refused with <c>key_exists</c> naming <c>public_key</c>.
     /// </summary>
+    [ClusterOnly, Alias("Claim")]
     Task Claim(string principal, byte[] publicKey);
 }

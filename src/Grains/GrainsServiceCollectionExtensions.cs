@@ -1,8 +1,7 @@
 using Governance.Grains.Drift;
-using Governance.Grains.Keys;
-using Governance.Grains.Models;
+using Governance.Grains.Expiry;
 using Governance.Grains.Policy;
-using Governance.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,27 +10,34 @@ namespace Governance.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Registers the governance grains and their domain services with the runtime.</summary>
-    public static GrainRuntimeBuilder AddGovernanceGrains(this GrainRuntimeBuilder builder)
+    /// <summary>
+    /// Adds the governance domain to a silo: the caller filter, the expiry catch-up, and the domain
+    /// services of the grains, configured from <paramref name="configuration"/>. The grain classes
+    /// themselves are found by Orleans in this assembly.
+    /// </summary>
+    public static ISiloBuilder AddGovernanceGrains(this ISiloBuilder builder, IConfiguration configuration)
     {
-        builder.AddGrain<IModelGovernanceGrain, ModelGovernanceGrain>();
-        builder.AddGrain<IApproverKeysGrain, ApproverKeysGrain>();
-        builder.AddGrain<IPublicKeyIndexGrain, PublicKeyIndexGrain>();
-        builder.AddGrain<IDriftMonitorGrain, DriftMonitorGrain>();
-        builder.AddStreamSubscription<IDriftMonitorGrain>(DriftStreams.Namespace);
-        builder.Services.AddOptions<DriftAlertOptions>()
+        builder.AddIncomingGrainCallFilter<CallerFilter>();
+        builder.AddGrainService<ExpiryCatchUpService>();
+        var services = builder.Services;
+        services.TryAddKeyedSingleton(GovernanceClock.ServiceKey, TimeProvider.System);
+        services.AddOptions<DriftDeliveryOptions>().Bind(configuration.GetSection("Governance:Streams"))
+            .Validate(o => o.MaxDeliveryAttempts >= 1, "Governance:Streams:MaxDeliveryAttempts must be at least 1.").ValidateOnStart();
+        services.AddOptions<ExpiryCatchUpOptions>().Bind(configuration.GetSection("Governance:Expiry"))
+            .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Governance:Expiry: Interval and BatchSize must be positive.").ValidateOnStart();
+        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Governance:Policy"));
+        services.AddOptions<DriftAlertOptions>().Bind(configuration.GetSection("Governance:Drift"))
             .Validate(o => o.IsValid(), "Governance:Drift: AlertWebhookUrl must be an absolute http(s) URL; attempts, backoff and timeout positive.")
             .ValidateOnStart();
-        builder.Services.AddHttpClient(WebhookDriftAlertSink.HttpClientName);
-        builder.Services.TryAddSingleton<WebhookDriftAlertSink>();
-        builder.Services.TryAddSingleton<IDriftAlertSink>(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
-        builder.Services.TryAddSingleton<IPolicyCatalog>(sp =>
+        services.AddHttpClient(WebhookDriftAlertSink.HttpClientName);
+        services.TryAddSingleton<WebhookDriftAlertSink>();
+        services.TryAddSingleton<IDriftAlertSink>(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDriftAlertSink>());
+        services.TryAddSingleton<IPolicyCatalog>(sp =>
             sp.GetRequiredService<IOptions<PolicyOptions>>().Value.File is { Length: > 0 } file
                 ? new FilePolicyCatalog(file)
                 : new BuiltInPolicyCatalog());
-        builder.Services.AddHostedService<PolicyCatalogStartupCheck>();
-        builder.Services.TryAddSingleton<IModelDirectory, ModelDirectory>();
+        services.AddHostedService<PolicyCatalogStartupCheck>();
         return builder;
     }
 }

@@ -1,55 +1,86 @@
+using System.Net;
 using Governance.Gateway;
 using Governance.Gateway.Authentication;
 using Governance.Grains;
-using Governance.Grains.Drift;
-using Governance.Grains.Policy;
-using Governance.Runtime.Activation;
-using Governance.Runtime.Hosting;
-using Governance.Runtime.Reminders;
-using Governance.Runtime.Streams;
+using Governance.Grains.Calls;
+using Governance.Storage;
+using Governance.Storage.Migrations;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Governance.Silo;
 
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Configures a silo from configuration: the grain runtime with the chosen storage provider, the
-    /// governance grains, and the co-hosted HTTP gateway.
+    /// Configures the silo from configuration (DESIGN §7): Orleans with the chosen providers
+    /// (memory: localhost clustering, memory grain storage, in-memory reminders, memory streams;
+    /// postgres: ADO.NET clustering and reminders, our grain storage and drift stream, migrations at
+    /// start), the governance grains, and the co-hosted HTTP gateway.
     /// </summary>
     public static WebApplicationBuilder AddGovernanceSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var storage = configuration.GetSection("Governance:Storage").Get<StorageOptions>() ?? new StorageOptions();
-        var runtime = builder.Services.AddGrainRuntime().AddGovernanceGrains();
-        switch (storage.Provider.ToLowerInvariant())
+        var orleans = configuration.GetSection("Orleans").Get<OrleansOptions>() ?? new OrleansOptions();
+        var provider = storage.Provider.ToLowerInvariant();
+        string? connectionString = null;
+        if (provider == StorageOptions.Postgres)
         {
-            case StorageOptions.Memory:
-                runtime.UseMemoryStorage();
-                break;
-            case StorageOptions.Postgres:
-                var connectionString = configuration.GetConnectionString("Governance");
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new InvalidOperationException(
-                        "Governance:Storage:Provider is 'postgres' but ConnectionStrings:Governance is not set.");
-                }
+            connectionString = configuration.GetConnectionString("Governance");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Governance:Storage:Provider is 'postgres' but ConnectionStrings:Governance is not set.");
+            }
 
-                runtime.UsePostgresStorage(connectionString, storage.Migrate);
-                break;
-            default:
-                throw new InvalidOperationException(
-                    $"Governance:Storage:Provider must be '{StorageOptions.Memory}' or '{StorageOptions.Postgres}', not '{storage.Provider}'.");
+            if (storage.Migrate)
+            {
+                // Registered before Orleans, so the schema exists before the silo joins its cluster.
+                builder.Services.AddHostedService(sp => new MigrationHostedService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+            }
+        }
+        else if (provider != StorageOptions.Memory)
+        {
+            throw new InvalidOperationException(
+                $"Governance:Storage:Provider must be '{StorageOptions.Memory}' or '{StorageOptions.Postgres}', not '{storage.Provider}'.");
         }
 
-        builder.Services.AddOptions<GrainCollectionOptions>().Bind(configuration.GetSection("Governance:Activations"));
-        builder.Services.AddOptions<ReminderOptions>().Bind(configuration.GetSection("Governance:Reminders"));
-        builder.Services.AddOptions<StreamOptions>().Bind(configuration.GetSection("Governance:Streams"));
-        builder.Services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Governance:Policy"));
-        builder.Services.AddOptions<DriftAlertOptions>().Bind(configuration.GetSection("Governance:Drift"));
-        builder.Services.AddGovernanceGateway(configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+            var advertised = IPAddress.Parse(orleans.Endpoints.AdvertisedIPAddress ?? IPAddress.Loopback.ToString());
+            if (connectionString is null)
+            {
+                silo.UseLocalhostClustering(orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort);
+                silo.UseInMemoryReminderService();
+                silo.AddMemoryStreams(DriftStreams.ProviderName);
+                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddGovernanceMemoryStorage();
+            }
+            else
+            {
+                silo.ConfigureEndpoints(advertised, orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
+                silo.UseGovernancePostgresClustering(connectionString);
+                silo.UseGovernancePostgresReminders(connectionString);
+                silo.AddGovernancePostgresStorage(connectionString);
+                silo.AddGovernancePostgresStreams(DriftStreams.ProviderName, connectionString);
+                silo.AddMemoryGrainStorage("PubSubStore");
+            }
 
-        // The grains register keys for configured approvers only: the principals the gateway knows.
+            silo.AddGovernanceGrains(configuration);
+        });
+
+        builder.Services.AddGovernanceGateway(configuration);
+        builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+
+        // The silo resolves callers and approvers from the same principals the gateway knows.
         builder.Services.AddSingleton<IApproverDirectory>(sp => sp.GetRequiredService<PrincipalDirectory>());
+        builder.Services.AddSingleton<ICallerDirectory>(sp => sp.GetRequiredService<PrincipalDirectory>());
         return builder;
     }
 }

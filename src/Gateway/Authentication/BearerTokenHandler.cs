@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Governance.Gateway.Http;
 using Governance.Grains;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,14 @@ internal sealed class BearerTokenHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    /// <summary>The bearer token of the request, or null when it has none.</summary>
+    public static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
+    }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Governance.Grains;
+using Governance.Grains.Calls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,11 +12,12 @@ namespace Governance.Gateway.Authentication;
 /// Maps the SHA-256 of a bearer token to its principal, and knows which principals are approvers.
 /// Built once at start; refuses the development tokens outside the Development environment.
 /// </summary>
-public sealed class PrincipalDirectory : IApproverDirectory
+public sealed class PrincipalDirectory : IApproverDirectory, ICallerDirectory
 {
     private readonly Dictionary<string, ClaimsPrincipal> _byTokenHash = new(StringComparer.Ordinal);
     private readonly HashSet<string> _approvers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClaimsPrincipal>.AlternateLookup<ReadOnlySpan<char>> _byTokenHashSpan;
+    private readonly Dictionary<ClaimsPrincipal, CallerIdentity> _identities = [];
 
     public PrincipalDirectory(IOptions<GatewayAuthOptions> options, IHostEnvironment environment)
     {
@@ -59,6 +61,9 @@ public sealed class PrincipalDirectory : IApproverDirectory
         return _byTokenHashSpan.TryGetValue(hex, out var principal) ? principal : null;
     }
 
+    CallerIdentity? ICallerDirectory.Find(ReadOnlySpan<char> token) =>
+        Find(token) is { } principal ? _identities[principal] : null;
+
     private void Add(string id, IEnumerable<string> roles, string tokenHash)
     {
         if (!Identifiers.IsValidId(id))
@@ -89,9 +94,12 @@ public sealed class PrincipalDirectory : IApproverDirectory
 
         var claims = new List<Claim> { new(ClaimTypes.Name, id) };
         claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        if (!_byTokenHash.TryAdd(tokenHash, new ClaimsPrincipal(new ClaimsIdentity(claims, BearerTokenHandler.SchemeName))))
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, BearerTokenHandler.SchemeName));
+        if (!_byTokenHash.TryAdd(tokenHash, principal))
         {
             throw new InvalidOperationException($"Principal '{id}' shares its token with another principal.");
         }
+
+        _identities[principal] = new CallerIdentity(id, roles.ToHashSet(StringComparer.Ordinal));
     }
 }

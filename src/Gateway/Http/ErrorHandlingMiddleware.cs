@@ -1,5 +1,4 @@
 using Governance.Grains;
-using Governance.Runtime.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +10,13 @@ namespace Governance.Gateway.Http;
 /// </summary>
 internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
+    /// <summary>
+    /// Failures that say the cluster could not answer, not that the request was wrong: the grains'
+    /// <c>unavailable</c>, Orleans' own (no silo, a rejected message, a response timeout).
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => exception is
+        GovernanceException { Code: ErrorCodes.Unavailable } or OrleansException or TimeoutException;
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -22,8 +28,7 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             var (code, detail, field) = exception switch
             {
                 GovernanceException refusal => (refusal.Code, refusal.Message, refusal.Field),
-                StorageUnavailableException => (ErrorCodes.Unavailable, "Storage is unavailable; nothing was changed. Retry later.", null),
-                ETagConflictException => (ErrorCodes.Conflict, "The model changed concurrently; retry the request.", null),
+                _ when IsUnavailable(exception) => (ErrorCodes.Unavailable, "The cluster is unavailable; retry later.", null),
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                     (ErrorCodes.PayloadTooLarge, "The request body exceeds the size limit.", "body"),
                 BadHttpRequestException bad => (ErrorCodes.InvalidRequest, bad.Message, null),
@@ -47,7 +52,7 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
                 return;
             }
 
-            if (exception is StorageUnavailableException)
+            if (code == ErrorCodes.Unavailable)
             {
                 GatewayLog.StorageUnavailable(logger, exception, context.Request.Method, context.Request.Path.Value ?? "");
             }

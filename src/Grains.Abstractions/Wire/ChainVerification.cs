@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>The result of recomputing a ledger chain and comparing it with the stored head.</summary>
-public sealed record ChainVerification(bool Valid, long Entries, string HeadHash, long? FirstInvalidSeq);
+[GenerateSerializer, Immutable, Alias("gov.ChainVerification")]
+public sealed record ChainVerification([property: Id(0)] bool Valid, [property: Id(1)] long Entries, [property: Id(2)] string HeadHash, [property: Id(3)] long? FirstInvalidSeq);

@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 
 /// <summary>POST /v1/models/{id}/deployments.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record DeploymentRequest(string? ApprovalId, string? Environment, string? Scope, string? WeightsHash);
+[GenerateSerializer, Alias("gov.DeploymentRequest")]
+public sealed record DeploymentRequest([property: Id(0)] string? ApprovalId, [property: Id(1)] string? Environment, [property: Id(2)] string? Scope, [property: Id(3)] string? WeightsHash);

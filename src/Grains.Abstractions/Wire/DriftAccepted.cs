@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>The answer to POST /v1/models/{id}/drift: the observation is on the stream.</summary>
-public sealed record DriftAccepted(string EventId);
+[GenerateSerializer, Immutable, Alias("gov.DriftAccepted")]
+public sealed record DriftAccepted([property: Id(0)] string EventId);

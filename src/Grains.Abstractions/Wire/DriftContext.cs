@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 /// What a drift comparison needs from the model: its training baseline and the profile in force;
 /// and how far its drift stream was applied (<see cref="LastSeq"/>, 0 when none).
 /// </summary>
-public sealed record DriftContext(IReadOnlyDictionary<string, double>? TrainingMetrics, string Profile, long LastSeq, long Observations);
+[GenerateSerializer, Immutable, Alias("gov.DriftContext")]
+public sealed record DriftContext([property: Id(0)] IReadOnlyDictionary<string, double>? TrainingMetrics, [property: Id(1)] string Profile, [property: Id(2)] long LastSeq, [property: Id(3)] long Observations);

@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>How far a drift monitor got: observations applied and the last stream seq.</summary>
-public sealed record DriftProgress(long Observations, long LastSeq);
+[GenerateSerializer, Immutable, Alias("gov.DriftProgress")]
+public sealed record DriftProgress([property: Id(0)] long Observations, [property: Id(1)] long LastSeq);

@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 
 /// <summary>PUT /v1/approvers/{principal}/keys/{key_id}.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record KeyRegistrationRequest(string? PublicKey);
+[GenerateSerializer, Alias("gov.KeyRegistrationRequest")]
+public sealed record KeyRegistrationRequest([property: Id(0)] string? PublicKey);

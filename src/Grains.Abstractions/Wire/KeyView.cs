@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>An approver's public key.</summary>
-public sealed record KeyView(string Principal, string KeyId, string PublicKey, string RegisteredAt, string? RevokedAt);
+[GenerateSerializer, Immutable, Alias("gov.KeyView")]
+public sealed record KeyView([property: Id(0)] string Principal, [property: Id(1)] string KeyId, [property: Id(2)] string PublicKey, [property: Id(3)] string RegisteredAt, [property: Id(4)] string? RevokedAt);

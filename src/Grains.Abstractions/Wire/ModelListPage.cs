@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>A page of the model listing.</summary>
-public sealed record ModelListPage(IReadOnlyList<ModelSummary> Models, string? NextPageToken);
+[GenerateSerializer, Immutable, Alias("gov.ModelListPage")]
+public sealed record ModelListPage([property: Id(0)] IReadOnlyList<ModelSummary> Models, [property: Id(1)] string? NextPageToken);

@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 
 /// <summary>POST /v1/models/{id}/revocation.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record RevocationRequest(string? Reason);
+[GenerateSerializer, Alias("gov.RevocationRequest")]
+public sealed record RevocationRequest([property: Id(0)] string? Reason);

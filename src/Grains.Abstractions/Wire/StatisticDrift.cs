@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>A distribution test (KS statistic or PSI) against its threshold.</summary>
-public sealed record StatisticDrift(double Value, double Threshold, bool Drifted, int TrainingSamples, int ServingSamples);
+[GenerateSerializer, Immutable, Alias("gov.StatisticDrift")]
+public sealed record StatisticDrift([property: Id(0)] double Value, [property: Id(1)] double Threshold, [property: Id(2)] bool Drifted, [property: Id(3)] int TrainingSamples, [property: Id(4)] int ServingSamples);

@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 
 /// <summary>POST /v1/verify: up to 1000 questions answered in order.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record VerifyBatchRequest(List<VerifyQuery>? Items);
+[GenerateSerializer, Alias("gov.VerifyBatchRequest")]
+public sealed record VerifyBatchRequest([property: Id(0)] List<VerifyQuery>? Items);

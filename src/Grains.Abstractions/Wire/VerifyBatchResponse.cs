@@ -1,4 +1,5 @@
 namespace Governance.Grains.Wire;
 
 /// <summary>Decisions in the order of the batch's items.</summary>
-public sealed record VerifyBatchResponse(IReadOnlyList<VerifyDecision> Decisions);
+[GenerateSerializer, Immutable, Alias("gov.VerifyBatchResponse")]
+public sealed record VerifyBatchResponse([property: Id(0)] IReadOnlyList<VerifyDecision> Decisions);

@@ -4,4 +4,5 @@ namespace Governance.Grains.Wire;
 
 /// <summary>One verify question: may these weights of this model serve in this environment and scope now?</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record VerifyQuery(string? ModelId, string? Environment, string? Scope, string? WeightsHash);
+[GenerateSerializer, Alias("gov.VerifyQuery")]
+public sealed record VerifyQuery([property: Id(0)] string? ModelId, [property: Id(1)] string? Environment, [property: Id(2)] string? Scope, [property: Id(3)] string? WeightsHash);

@@ -1,5 +1,5 @@
 using Governance.Grains.Ledger;
-using Governance.Runtime.Storage;
+using Governance.Storage;
 
 namespace Governance.Grains.Evidence;
 

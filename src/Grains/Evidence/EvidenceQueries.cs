@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Governance.Grains.Ledger;
 using Governance.Grains.Wire;
-using Governance.Runtime.Storage;
+using Governance.Storage;
 
 namespace Governance.Grains.Evidence;
 

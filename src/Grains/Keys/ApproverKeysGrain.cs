@@ -1,11 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using Governance.Canonical;
 using Governance.Crypto;
 using Governance.Grains.Evidence;
 using Governance.Grains.Ledger;
 using Governance.Grains.Wire;
-using Governance.Runtime;
+using Governance.Storage;
 
 namespace Governance.Grains.Keys;
 
@@ -15,17 +15,21 @@ namespace Governance.Grains.Keys;
 /// approvers get keys. Registering and revoking are recorded in the chain <c>_keys:{principal}</c>.
 /// </summary>
 [GrainType("approver-keys")]
-public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, IApproverDirectory approvers) : Grain<KeyRingState>, IApproverKeysGrain
+public sealed class ApproverKeysGrain(
+    [PersistentState("state", GovernanceStorageNames.GrainStorage)] IPersistentState<EvidencedState<KeyRingState>> storage,
+    ILedgerReader ledger,
+    [FromKeyedServices(GovernanceClock.ServiceKey)] TimeProvider clock,
+    IApproverDirectory approvers)
+    : GovernedGrain<KeyRingState>(storage, ledger), IApproverKeysGrain
 {
     private string ChainId => Identifiers.KeyChainId(GrainKey);
-
-    protected override JsonTypeInfo<KeyRingState> StateTypeInfo => GrainStateJsonContext.Default.KeyRingState;
 
     protected override KeyRingState CreateEmptyState() =>
         new(KeyRingState.CurrentSchemaVersion, GrainKey, new Dictionary<string, ApproverKeyRecord>(StringComparer.Ordinal), 0, LedgerChain.GenesisHash);
 
-    public async Task<KeyRegistrationResult> RegisterKey(Caller caller, string keyId, KeyRegistrationRequest request)
+    public async Task<KeyRegistrationResult> RegisterKey(string keyId, KeyRegistrationRequest request)
     {
+        var caller = CallerContext.Require();
         RequireApprover();
         RequireKeyId(keyId);
         if (!CanonicalBase64.TryDecode(request.PublicKey, Ed25519.PublicKeySize, out var publicKey))
@@ -57,15 +61,16 @@ public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, 
 
         // Claim first, then store: a failure in between leaves a claim by this principal (its retry
         // passes), never a stored key that another principal could claim as well.
-        await grains.GetGrain<IPublicKeyIndexGrain>(PublicKeyIndexGrain.KeyOf(publicKey)).Claim(GrainKey, publicKey);
+        await GrainFactory.GetGrain<IPublicKeyIndexGrain>(PublicKeyIndexGrain.KeyOf(publicKey)).Claim(GrainKey, publicKey);
         var now = clock.GetUtcNow();
         var record = new ApproverKeyRecord(request.PublicKey!, caller.Principal, now, null, null);
         await CommitAsync(keyId, record, LedgerEvents.KeyRegistered, caller, now);
         return new KeyRegistrationResult(View(keyId, record), Created: true);
     }
 
-    public async Task<KeyView> RevokeKey(Caller caller, string keyId)
+    public async Task<KeyView> RevokeKey(string keyId)
     {
+        var caller = CallerContext.Require();
         RequireKeyId(keyId);
         if (!State.Keys.TryGetValue(keyId, out var existing))
         {
@@ -104,7 +109,7 @@ public sealed class ApproverKeysGrain(TimeProvider clock, IGrainFactory grains, 
         var evidence = new EvidenceEvent(eventName, caller.Principal, new JsonObject { ["principal"] = GrainKey, ["key_id"] = keyId });
         var append = EvidenceAppend.Create(ChainId, state.LedgerSeq, state.LedgerHead, [evidence], now);
         var keys = new Dictionary<string, ApproverKeyRecord>(state.Keys, StringComparer.Ordinal) { [keyId] = record };
-        await WriteStateAsync(state with { Keys = keys, LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records, []);
+        await WriteStateAsync(state with { Keys = keys, LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records);
     }
 
     private void RequireAnyKey()

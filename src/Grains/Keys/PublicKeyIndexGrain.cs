@@ -1,6 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization.Metadata;
-using Governance.Runtime;
+using Governance.Storage;
 
 namespace Governance.Grains.Keys;
 
@@ -9,12 +9,14 @@ namespace Governance.Grains.Keys;
 /// private key never counts as two approvers. Keyed by <see cref="KeyOf"/> of the key.
 /// </summary>
 [GrainType("public-key")]
-public sealed class PublicKeyIndexGrain(TimeProvider clock) : Grain<PublicKeyClaimState>, IPublicKeyIndexGrain
+public sealed class PublicKeyIndexGrain(
+    [PersistentState("state", GovernanceStorageNames.GrainStorage)] IPersistentState<EvidencedState<PublicKeyClaimState>> storage,
+    ILedgerReader ledger,
+    [FromKeyedServices(GovernanceClock.ServiceKey)] TimeProvider clock)
+    : GovernedGrain<PublicKeyClaimState>(storage, ledger), IPublicKeyIndexGrain
 {
     /// <summary>The grain key of a public key: the lowercase hex SHA-256 of its bytes.</summary>
     public static string KeyOf(ReadOnlySpan<byte> publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey));
-
-    protected override JsonTypeInfo<PublicKeyClaimState> StateTypeInfo => GrainStateJsonContext.Default.PublicKeyClaimState;
 
     protected override PublicKeyClaimState CreateEmptyState() => new(PublicKeyClaimState.CurrentSchemaVersion, null, null, null);
 
@@ -35,6 +37,6 @@ public sealed class PublicKeyIndexGrain(TimeProvider clock) : Grain<PublicKeyCla
             return;
         }
 
-        await WriteStateAsync(State with { Principal = principal, PublicKey = Convert.ToBase64String(publicKey), ClaimedAt = clock.GetUtcNow() }, [], []);
+        await WriteStateAsync(State with { Principal = principal, PublicKey = Convert.ToBase64String(publicKey), ClaimedAt = clock.GetUtcNow() }, []);
     }
 }

@@ -1,22 +1,34 @@
-using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Governance.Grains.Drift;
 using Governance.Grains.Evidence;
 using Governance.Grains.Policy;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Streams;
+using Governance.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Governance.Grains.Models;
 
 /// <summary>
 /// The actor of one model: runs <see cref="ModelStateMachine"/> one command at a time and commits
-/// each transition's state, ledger entries and reminders in a single write.
+/// each transition's state and ledger entries in a single write. A live approval holds one Orleans
+/// reminder due at its expiry, set after the write commits (the silos' expiry catch-up covers a
+/// reminder that was not set or whose tick was missed).
 /// </summary>
 [GrainType("model")]
-public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grains, IPolicyCatalog policies, IDriftAlertSink alerts)
-    : Grain<ModelState>, IModelGovernanceGrain, IRemindable
+public sealed class ModelGovernanceGrain(
+    [PersistentState("state", GovernanceStorageNames.GrainStorage)] IPersistentState<EvidencedState<ModelState>> storage,
+    ILedgerReader ledger,
+    [FromKeyedServices(GovernanceClock.ServiceKey)] TimeProvider clock,
+    IPolicyCatalog policies,
+    IDriftAlertSink alerts,
+    ILogger<ModelGovernanceGrain> logger)
+    : GovernedGrain<ModelState>(storage, ledger), IModelGovernanceGrain, IRemindable
 {
-    protected override JsonTypeInfo<ModelState> StateTypeInfo => GrainStateJsonContext.Default.ModelState;
+    /// <summary>
+    /// The expiry reminder's period. Orleans reminders repeat; the first tick at the expiry does the
+    /// work and unregisters it, a later tick only comes when that failed.
+    /// </summary>
+    private static readonly TimeSpan ExpiryReminderPeriod = TimeSpan.FromMinutes(1);
 
     protected override ModelState CreateEmptyState() => ModelStateMachine.Empty(GrainKey);
 
@@ -25,16 +37,16 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
         (state.Approval?.Status ?? (state.Training is null ? null : ApprovalStatus.Trained),
          state.Approval is { } approval && ApprovalStatus.IsLive(approval.Status) ? approval.ExpiresAt : null);
 
-    public async Task<TrainingView> RecordTraining(Caller caller, TrainingOutputRequest request)
+    public async Task<TrainingView> RecordTraining(TrainingOutputRequest request)
     {
-        await ApplyAsync(ModelStateMachine.RecordTraining(State, caller, request, clock.GetUtcNow()));
+        await ApplyAsync(ModelStateMachine.RecordTraining(State, CallerContext.Require(), request, clock.GetUtcNow()));
         return ModelViews.Training(GrainKey, State.Training!);
     }
 
-    public async Task<ApprovalView> SubmitApproval(Caller caller, ApprovalRequest request)
+    public async Task<ApprovalView> SubmitApproval(ApprovalRequest request)
     {
         var now = clock.GetUtcNow();
-        await ApplyAsync(ModelStateMachine.Submit(State, caller, request, policies, Guid.CreateVersion7().ToString(), now));
+        await ApplyAsync(ModelStateMachine.Submit(State, CallerContext.Require(), request, policies, Guid.CreateVersion7().ToString(), now));
         return ModelViews.Approval(GrainKey, State.Approval!, now);
     }
 
@@ -47,12 +59,13 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
             approval.ApprovalId, document, Convert.ToBase64String(ApprovalDocument.SigningInput(document))));
     }
 
-    public async Task<ApprovalView> AddSignature(Caller caller, SignatureRequest request)
+    public async Task<ApprovalView> AddSignature(SignatureRequest request)
     {
+        var caller = CallerContext.Require();
         ApproverKey? key = null;
         if (Identifiers.IsValidId(request.KeyId))
         {
-            var view = await grains.GetGrain<IApproverKeysGrain>(caller.Principal).GetKey(request.KeyId!);
+            var view = await GrainFactory.GetGrain<IApproverKeysGrain>(caller.Principal).GetKey(request.KeyId!);
             key = view is null ? null : new ApproverKey(view.Principal, view.KeyId, Convert.FromBase64String(view.PublicKey), view.RevokedAt is not null);
         }
 
@@ -61,10 +74,10 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
         return ModelViews.Approval(GrainKey, State.Approval!, now);
     }
 
-    public async Task<PromotionResult> Deploy(Caller caller, DeploymentRequest request)
+    public async Task<PromotionResult> Deploy(DeploymentRequest request)
     {
         var now = clock.GetUtcNow();
-        await ApplyAsync(ModelStateMachine.Deploy(RequireModel(), caller, request, now));
+        await ApplyAsync(ModelStateMachine.Deploy(RequireModel(), CallerContext.Require(), request, now));
         var approval = State.Approval!;
         var deployment = approval.Deployments[^1];
         return new PromotionResult(
@@ -72,10 +85,10 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
             Rfc3339.Milliseconds(deployment.DeployedAt), deployment.DeployedBy, deployment.EvidenceSeq);
     }
 
-    public async Task<ApprovalView> Revoke(Caller caller, RevocationRequest request)
+    public async Task<ApprovalView> Revoke(RevocationRequest request)
     {
         var now = clock.GetUtcNow();
-        await ApplyAsync(ModelStateMachine.Revoke(RequireModel(), caller, request, now));
+        await ApplyAsync(ModelStateMachine.Revoke(RequireModel(), CallerContext.Require(), request, now));
         return ModelViews.Approval(GrainKey, State.Approval!, now);
     }
 
@@ -90,46 +103,15 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
 
     public async Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records)
     {
-        if (TakeUnsavedStateLost())
-        {
-            // Results kept unsaved were dropped with a failed write: applying these on the stored
-            // state would skip them for good. The stream hands them back from its saved checkpoint.
-            throw new StreamRedeliveryRequiredException(
-                $"Model '{GrainKey}' lost drift results it had not written yet; its drift stream must deliver them again.");
-        }
-
         var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;
         var (transition, raised) = ModelStateMachine.RecordDrift(RequireModel(), records, profile, clock.GetUtcNow());
-        var onlyLatestDrift = !ReferenceEquals(transition.State, State)
-            && transition.Events.Count == 0 && transition.Reminders.Count == 0 && transition.RefusalAfterWrite is null;
-        if (onlyLatestDrift)
-        {
-            // Only the latest drift moved (no evidence, no status change): written at the drift
-            // stream's next checkpoint (SaveDrift), or with this model's next write, whichever is first.
-            KeepUnsaved(transition.State);
-        }
-        else
-        {
-            await ApplyAsync(transition);
-        }
-
+        await ApplyAsync(transition);
         foreach (var alert in raised)
         {
             alerts.Publish(alert);
         }
 
         return ModelViews.Drift(State.LatestDrift ?? throw new GovernanceException(ErrorCodes.NotFound, $"Model '{GrainKey}' has no drift result."));
-    }
-
-    public async Task<bool> SaveDrift(long throughSeq)
-    {
-        if (TakeUnsavedStateLost() || (State.LatestDrift?.Seq ?? 0) < throughSeq)
-        {
-            return false;
-        }
-
-        await SaveUnsavedStateAsync();
-        return true;
     }
 
     public Task<VerifyDecision> Verify(VerifyQuery query) =>
@@ -147,12 +129,26 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
         return EvidenceQueries.VerifyAsync(GrainKey, (after, count) => ReadLedgerAsync(GrainKey, after, count), state.LedgerSeq, state.LedgerHead);
     }
 
-    public async Task ReceiveReminder(string name, DateTimeOffset dueAt)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (name == ModelStateMachine.ExpiryReminder)
+        if (reminderName != ModelStateMachine.ExpiryReminder)
         {
-            await ApplyAsync(ModelStateMachine.Expire(State, dueAt, clock.GetUtcNow()));
+            return;
         }
+
+        await ExpireIfDue();
+        if (State.Approval is not { } approval || !ApprovalStatus.IsLive(approval.Status))
+        {
+            await ChangeReminderAsync(ReminderChange.Remove(ModelStateMachine.ExpiryReminder));
+        }
+    }
+
+    public Task ExpireIfDue()
+    {
+        var now = clock.GetUtcNow();
+        return State.Approval is { } approval && ApprovalStatus.IsLive(approval.Status) && approval.ExpiresAt <= now
+            ? ApplyAsync(ModelStateMachine.Expire(State, approval.ExpiresAt, now))
+            : Task.CompletedTask;
     }
 
     private ModelState RequireModel() =>
@@ -161,16 +157,46 @@ public sealed class ModelGovernanceGrain(TimeProvider clock, IGrainFactory grain
     private async Task ApplyAsync(ModelTransition transition)
     {
         // A transition that changes nothing returns the very state it was given: no write.
-        if (!ReferenceEquals(transition.State, State) || transition.Events.Count > 0 || transition.Reminders.Count > 0)
+        if (!ReferenceEquals(transition.State, State) || transition.Events.Count > 0)
         {
             var state = transition.State;
             var append = EvidenceAppend.Create(GrainKey, state.LedgerSeq, state.LedgerHead, transition.Events, clock.GetUtcNow());
-            await WriteStateAsync(state with { LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records, transition.Reminders);
+            await WriteStateAsync(state with { LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records);
+        }
+
+        foreach (var change in transition.Reminders)
+        {
+            await ChangeReminderAsync(change);
         }
 
         if (transition.RefusalAfterWrite is { } refusal)
         {
             throw refusal;
+        }
+    }
+
+    /// <summary>
+    /// Sets or removes a reminder once the state that asks for it committed. A failure here does not
+    /// undo the command: the decision compares with the clock, and the expiry catch-up of every silo
+    /// finds a live approval past its expiry from the stored state.
+    /// </summary>
+    private async Task ChangeReminderAsync(ReminderChange change)
+    {
+        try
+        {
+            if (change.DueAt is { } dueAt)
+            {
+                var dueIn = dueAt - clock.GetUtcNow();
+                await this.RegisterOrUpdateReminder(change.Name, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, ExpiryReminderPeriod);
+            }
+            else if (await this.GetReminder(change.Name) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            GrainsLog.ReminderChangeFailed(logger, exception, GrainKey, change.Name);
         }
     }
 }

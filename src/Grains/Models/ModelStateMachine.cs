@@ -6,7 +6,6 @@ using Governance.Grains.Evidence;
 using Governance.Grains.Ledger;
 using Governance.Grains.Policy;
 using Governance.Grains.Wire;
-using Governance.Runtime.Storage;
 
 namespace Governance.Grains.Models;
 

@@ -1,5 +1,4 @@
 using Governance.Grains.Evidence;
-using Governance.Runtime.Storage;
 
 namespace Governance.Grains.Models;
 

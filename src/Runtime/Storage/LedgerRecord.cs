@@ -1,7 +1,0 @@
-namespace Governance.Runtime.Storage;
-
-/// <summary>
-/// One append-only evidence row: the exact entry text and its hash, committed with the state write
-/// that produced it. The runtime stores it as given; the domain defines what the text means.
-/// </summary>
-public sealed record LedgerRecord(string ChainId, long Seq, string EntryJson, string EntryHash);
