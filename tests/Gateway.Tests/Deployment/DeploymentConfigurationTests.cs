@@ -6,9 +6,7 @@ using Governance.Gateway.Authentication;
 using Governance.Gateway.Tests.Infrastructure;
 using Governance.Grains.Drift;
 using Governance.Grains.Policy;
-using Governance.Runtime.Activation;
-using Governance.Runtime.Reminders;
-using Governance.Runtime.Streams;
+using Governance.Grains.Expiry;
 using Governance.Silo;
 
 namespace Governance.Gateway.Tests.Deployment;
@@ -21,9 +19,11 @@ public sealed partial class DeploymentConfigurationTests
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Governance:Storage"] = typeof(StorageOptions),
-        ["Governance:Activations"] = typeof(GrainCollectionOptions),
-        ["Governance:Reminders"] = typeof(ReminderOptions),
-        ["Governance:Streams"] = typeof(StreamOptions),
+        ["Governance:Streams"] = typeof(DriftDeliveryOptions),
+        ["Governance:Expiry"] = typeof(ExpiryCatchUpOptions),
+        ["Orleans"] = typeof(OrleansOptions),
+        ["Orleans:Endpoints"] = typeof(OrleansEndpointOptions),
+        ["Orleans:Membership"] = typeof(ClusterMembershipOptions),
         ["Governance:Policy"] = typeof(PolicyOptions),
         ["Governance:Drift"] = typeof(DriftAlertOptions),
         ["Governance:Gateway"] = typeof(GatewayOptions),

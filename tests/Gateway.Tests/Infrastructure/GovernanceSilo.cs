@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using Npgsql;
 
@@ -36,6 +37,10 @@ public abstract class GovernanceSilo : IAsyncLifetime
         {
             ["Governance:Storage:Provider"] = "postgres",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Test classes run at once, each with its own silo: each gets its own cluster ports.
+            ["Orleans:ClusterId"] = SchemaName,
+            ["Orleans:Endpoints:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         };
         if (UsesTestDatabase)
         {

@@ -6,8 +6,6 @@ using Governance.Grains.Models;
 using Governance.Grains.Policy;
 using Governance.Grains.Tests.Models;
 using Governance.Grains.Wire;
-using Governance.Runtime.Storage;
-using Governance.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using static Governance.Grains.Tests.Models.TestModels;
 
@@ -292,7 +290,7 @@ public class RecordDriftTests
     [Fact]
     public async Task The_grain_revokes_on_severe_drift_and_shows_it_on_the_model()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
 
         var view = await runtime.Model().RecordDrift([Record(Severe())]);
@@ -310,7 +308,7 @@ public class RecordDriftTests
     [Fact]
     public async Task The_grain_records_an_observation_without_drift_as_the_latest_drift()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         var ledgerBefore = (await runtime.EvidenceAsync()).Count;
 
@@ -325,7 +323,7 @@ public class RecordDriftTests
     [Fact]
     public async Task The_grain_replaces_a_drifted_latest_drift_with_a_later_quiet_one()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.Model().RecordDrift([Record(ReadmeExample(), seq: 1, eventId: "loud-1")]);
 
@@ -338,7 +336,7 @@ public class RecordDriftTests
     [Fact]
     public async Task A_result_without_drift_is_kept_unsaved_until_SaveDrift_and_a_drifted_one_is_written_at_once()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         var stored = await StoredETagAsync(runtime);
 
@@ -362,7 +360,7 @@ public class RecordDriftTests
     [Fact]
     public async Task The_next_write_of_the_model_also_writes_a_result_kept_unsaved()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
 
@@ -374,7 +372,7 @@ public class RecordDriftTests
     [Fact]
     public async Task After_a_failed_write_dropped_results_kept_unsaved_the_model_wants_the_stream_again_before_recording_more()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
         runtime.FailNextWrites(1);
@@ -395,7 +393,7 @@ public class RecordDriftTests
     [Fact]
     public async Task A_checkpoint_after_a_failed_write_dropped_results_kept_unsaved_is_refused_and_the_redelivery_is_recorded()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
         await runtime.RegisterKeyAsync(Alice);
@@ -414,7 +412,7 @@ public class RecordDriftTests
     [Fact]
     public async Task A_drift_stream_whose_model_fails_a_write_mid_stream_still_applies_every_observation_once()
     {
-        await using var runtime = new GovernanceTestRuntime(configureServices: services => services.Configure<StreamOptions>(options =>
+        await using var runtime = await GovernanceTestRuntime.StartAsync(configureServices: services => services.Configure<StreamOptions>(options =>
         {
             // No checkpoint while the test runs, so the quiet result stays unsaved until the failure drops it.
             options.CheckpointInterval = TimeSpan.FromHours(1);
@@ -442,7 +440,7 @@ public class RecordDriftTests
     [Fact]
     public async Task Observations_on_the_drift_stream_reach_the_model_in_order()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.StartBackgroundServicesAsync();
         var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };

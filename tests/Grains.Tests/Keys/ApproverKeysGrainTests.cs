@@ -5,8 +5,6 @@ using Governance.Grains.Ledger;
 using Governance.Grains.Tests.Canonical;
 using Governance.Grains.Tests.Models;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Storage;
 using static Governance.Grains.Tests.Models.TestModels;
 
 namespace Governance.Grains.Tests.Keys;
@@ -18,7 +16,7 @@ public class ApproverKeysGrainTests
     [Fact]
     public async Task Re_registering_the_same_key_is_a_no_op_and_another_key_or_a_revoked_id_is_key_exists()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var keys = runtime.Grains.GetGrain<IApproverKeysGrain>(Alice);
         var publicKey = new KeyRegistrationRequest(Convert.ToBase64String(KeyPair(Alice).PublicKey));
         var otherKey = new KeyRegistrationRequest(Convert.ToBase64String(KeyPair(Alice, "k2").PublicKey));
@@ -44,7 +42,7 @@ public class ApproverKeysGrainTests
     [InlineData("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")]
     public async Task Row8_a_weak_public_key_is_invalid_request_naming_public_key(string hex)
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
 
         var refused = await Assert.ThrowsAsync<GovernanceException>(() => Register(runtime, Alice, KeyId, Convert.FromHexString(hex)));
 
@@ -55,7 +53,7 @@ public class ApproverKeysGrainTests
     [Fact]
     public async Task Row9_a_key_stored_verbatim_in_non_canonical_base64_compares_by_its_bytes()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var publicKey = KeyPair(Alice).PublicKey;
         var canonical = Convert.ToBase64String(publicKey);
         var verbatim = canonical[..22] + "\n" + CanonicalBase64Tests.WithTrailingBits(canonical, 1)[22..];
@@ -75,7 +73,7 @@ public class ApproverKeysGrainTests
     [Fact]
     public async Task Row10_a_public_key_belongs_to_one_principal_and_one_key_id_even_after_its_revocation()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var publicKey = KeyPair(Alice).PublicKey;
 
         Assert.True((await Register(runtime, Alice, KeyId, publicKey)).Created);
@@ -94,7 +92,7 @@ public class ApproverKeysGrainTests
     [Fact]
     public async Task Row10_concurrent_registrations_of_one_public_key_by_three_principals_store_it_once()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         string[] principals = [Alice, Bob, Carol];
 
         for (var round = 0; round < 20; round++)
@@ -114,7 +112,7 @@ public class ApproverKeysGrainTests
     [Fact]
     public async Task Row10_a_key_ring_write_that_fails_after_the_claim_leaves_the_key_to_its_principal_whose_retry_stores_it()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var publicKey = KeyPair(Alice).PublicKey;
         runtime.FailNextWrites(1, "approver-keys");
 
@@ -135,7 +133,7 @@ public class ApproverKeysGrainTests
     [InlineData("_keys:alice")]
     public async Task Row11_keys_are_registered_for_configured_approvers_only(string principal)
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
 
         var refused = await Assert.ThrowsAsync<GovernanceException>(() => Register(runtime, principal, KeyId, Ed25519.GenerateKeyPair().PublicKey));
 

@@ -7,7 +7,6 @@ using Governance.Grains.Evidence;
 using Governance.Grains.Ledger;
 using Governance.Grains.Tests.Models;
 using Governance.Grains.Wire;
-using Governance.Runtime.Storage;
 using static Governance.Grains.Tests.Models.TestModels;
 
 namespace Governance.Grains.Tests.Ledger;
@@ -191,7 +190,7 @@ public class LedgerChainTests
     [Fact]
     public async Task Key_events_go_to_the_keys_pseudo_model_chain()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.RegisterKeyAsync(Alice);
 
         var keys = runtime.Grains.GetGrain<IApproverKeysGrain>(Alice);
@@ -207,7 +206,7 @@ public class LedgerChainTests
     /// <summary>Training, submission (2 entries), two signatures with quorum (3 entries), one deployment: 7 entries.</summary>
     private static async Task<GovernanceTestRuntime> SevenEntryRuntimeAsync()
     {
-        var runtime = new GovernanceTestRuntime();
+        var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync();
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);

@@ -1,56 +1,33 @@
 using System.Text.Json;
 using Governance.Crypto;
+using Governance.Grains.Calls;
+using Governance.Grains.Expiry;
 using Governance.Grains.Keys;
+using Governance.Grains.Tests.Infrastructure;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Hosting;
-using Governance.Runtime.Memory;
-using Governance.Runtime.Reminders;
-using Governance.Runtime.Storage;
-using Governance.Runtime.Streams;
-using Governance.Runtime.Testing;
+using Governance.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace Governance.Grains.Tests.Models;
 
 /// <summary>
-/// The grain runtime on the memory store with a manual clock, as a silo wires it. Background
-/// services (reminder delivery, activation collection) run only after <see cref="StartBackgroundServicesAsync"/>.
-/// Writes take a moment, as a database round trip does, so that calls which are not serialized
-/// would interleave between reading the state and committing it.
+/// One Orleans silo in an <see cref="InProcessTestCluster"/>, wired as the embedded silo is (memory
+/// grain storage, in-memory reminders, memory streams, the caller filter and the expiry catch-up),
+/// with a manual domain clock and a storage whose writes take a moment and can be made to fail.
+/// Tests call it through the cluster's client, as the gateway and the client library do.
 /// </summary>
 public sealed class GovernanceTestRuntime : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private IHostedService[] _started = [];
+    private readonly InProcessTestCluster _cluster;
 
-    /// <param name="reminderClockAhead">
-    /// How far ahead of the grains' clock the reminder poller's clock runs, as on a node whose clock is skewed.
-    /// </param>
-    /// <param name="configureServices">Changes to the silo's services, applied last (for example another policy file).</param>
-    public GovernanceTestRuntime(TimeSpan reminderClockAhead = default, Action<IServiceCollection>? configureServices = null)
+    private GovernanceTestRuntime(InProcessTestCluster cluster, ManualTimeProvider clock, StorageFaults faults)
     {
-        Clock = new ManualTimeProvider(TestModels.T0);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddGrainRuntime().AddGovernanceGrains();
-        services.AddSingleton<IApproverDirectory>(new FixedApproverDirectory(Approvers));
-        services.AddSingleton(sp => new SlowWriteStorage(sp.GetRequiredService<MemoryStore>()));
-        services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<SlowWriteStorage>());
-        if (reminderClockAhead != TimeSpan.Zero)
-        {
-            services.AddSingleton<IReminderTable>(sp => new SkewedReminderTable(sp.GetRequiredService<MemoryStore>(), reminderClockAhead));
-        }
-
-        services.Configure<ReminderOptions>(options => options.PollInterval = TimeSpan.FromMilliseconds(10));
-        configureServices?.Invoke(services);
-        _services = services.BuildServiceProvider();
-        Grains = _services.GetRequiredService<IGrainFactory>();
-        Store = _services.GetRequiredService<MemoryStore>();
-        Directory = _services.GetRequiredService<IModelDirectory>();
-        Streams = _services.GetRequiredService<IStreamProducer>();
+        _cluster = cluster;
+        Clock = clock;
+        Faults = faults;
     }
 
     /// <summary>
@@ -62,35 +39,79 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 
     public ManualTimeProvider Clock { get; }
 
-    public IGrainFactory Grains { get; }
+    public StorageFaults Faults { get; }
 
-    public MemoryStore Store { get; }
+    public IGrainFactory Grains => _cluster.Client;
 
-    public IModelDirectory Directory { get; }
+    /// <summary>The silo's services (its storage, its reminder table).</summary>
+    public IServiceProvider SiloServices => _cluster.Silos[0].ServiceProvider;
 
-    /// <summary>Appends to the runtime's streams (delivered once <see cref="StartBackgroundServicesAsync"/> ran).</summary>
-    public IStreamProducer Streams { get; }
+    /// <param name="settings">Configuration of the silo (for example Governance:Streams:MaxDeliveryAttempts).</param>
+    /// <param name="configureServices">Changes to the silo's services, applied last (for example another policy file).</param>
+    public static async Task<GovernanceTestRuntime> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var clock = new ManualTimeProvider(TestModels.T0);
+        var faults = new StorageFaults();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Governance:Expiry:Interval"] = "00:00:00.050" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseInMemoryReminderService();
+            silo.AddMemoryStreams(DriftStreams.ProviderName);
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddGovernanceMemoryStorage();
+            silo.AddGovernanceGrains(configuration);
+            silo.Services.DecorateKeyed<IGrainStorage>(GovernanceStorageNames.GrainStorage, (_, inner) => new FaultyGrainStorage(inner, faults));
+            silo.Services.AddKeyedSingleton<TimeProvider>(GovernanceClock.ServiceKey, clock);
+            silo.Services.AddSingleton<IApproverDirectory>(new FixedApproverDirectory(Approvers));
+            silo.Services.AddSingleton<ICallerDirectory, TestCallers>();
+            configureServices?.Invoke(silo.Services);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new GovernanceTestRuntime(cluster, clock, faults);
+    }
 
     /// <summary>
     /// The next <paramref name="count"/> grain writes (of grains of <paramref name="grainType"/> only,
     /// when given) fail as an unreachable database does, writing nothing.
     /// </summary>
-    public void FailNextWrites(int count, string? grainType = null) => _services.GetRequiredService<SlowWriteStorage>().FailNext(count, grainType);
+    public void FailNextWrites(int count, string? grainType = null) => Faults.FailNext(count, grainType);
 
-    public IModelGovernanceGrain Model(string modelId = TestModels.ModelId) => Grains.GetGrain<IModelGovernanceGrain>(modelId);
-
-    /// <summary>Starts the runtime's hosted services, among them the reminder poller (every 10 ms here).</summary>
-    public async Task StartBackgroundServicesAsync()
+    /// <summary>The model grain, called as the observer (every role) unless a command names its caller.</summary>
+    public IModelGovernanceGrain Model(string modelId = TestModels.ModelId)
     {
-        _started = [.. _services.GetServices<IHostedService>()];
-        foreach (var service in _started)
-        {
-            await service.StartAsync(CancellationToken.None);
-        }
+        CallerToken.Set(TestCallers.TokenOf(TestCallers.Observer));
+        return Grains.GetGrain<IModelGovernanceGrain>(modelId);
+    }
+
+    public IApproverKeysGrain Keys(string principal)
+    {
+        CallerToken.Set(TestCallers.TokenOf(TestCallers.Observer));
+        return Grains.GetGrain<IApproverKeysGrain>(principal);
+    }
+
+    /// <summary>A state row as stored, by grain type and key (null when none).</summary>
+    public async Task<string?> StoredStateJsonAsync(string grainType, string key)
+    {
+        var rows = await SiloServices.GetRequiredService<IGrainStateListing>()
+            .ListAsync(new GrainListingQuery(grainType, null, null, null, 10_000), CancellationToken.None);
+        return rows.SingleOrDefault(r => r.Key == key)?.StateJson;
+    }
+
+    /// <summary>How many reminders the silo's reminder table holds.</summary>
+    public async Task<int> ReminderCountAsync()
+    {
+        var rows = await SiloServices.GetRequiredService<IReminderTable>().ReadRows(0, uint.MaxValue);
+        return rows.Reminders.Count;
     }
 
     public Task RegisterKeyAsync(string principal) =>
-        Grains.GetGrain<IApproverKeysGrain>(principal).RegisterKey(
+        Keys(principal).RegisterKey(
             new Caller(principal), TestModels.KeyId,
             new KeyRegistrationRequest(Convert.ToBase64String(TestModels.KeyPair(principal).PublicKey)));
 
@@ -121,62 +142,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in _started.Reverse())
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
-
-        await _services.DisposeAsync();
-    }
-
-    private sealed class SlowWriteStorage(MemoryStore store) : IGrainStorage
-    {
-        private int _failuresLeft;
-        private volatile string? _failingType;
-
-        public void FailNext(int count, string? grainType)
-        {
-            _failingType = grainType;
-            Volatile.Write(ref _failuresLeft, count);
-        }
-
-        public Task<StoredGrainState?> ReadAsync(GrainId grain, CancellationToken cancellationToken) =>
-            store.ReadAsync(grain, cancellationToken);
-
-        public async Task<long> WriteAsync(GrainId grain, GrainWrite write, CancellationToken cancellationToken)
-        {
-            await Task.Delay(1, cancellationToken);
-            var fails = _failingType is null || _failingType == grain.Type;
-            for (var left = Volatile.Read(ref _failuresLeft); fails && left > 0; left = Volatile.Read(ref _failuresLeft))
-            {
-                if (Interlocked.CompareExchange(ref _failuresLeft, left - 1, left) == left)
-                {
-                    throw new StorageUnavailableException($"The test fails the write of {grain} on purpose.");
-                }
-            }
-
-            return await store.WriteAsync(grain, write, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<LedgerRecord>> ReadLedgerAsync(string chainId, long afterSeq, int limit, CancellationToken cancellationToken) =>
-            store.ReadLedgerAsync(chainId, afterSeq, limit, cancellationToken);
-
-        public Task<IReadOnlyList<GrainListing>> ListAsync(GrainListingQuery query, CancellationToken cancellationToken) =>
-            store.ListAsync(query, cancellationToken);
-
-        public Task CheckHealthAsync(CancellationToken cancellationToken) => store.CheckHealthAsync(cancellationToken);
-    }
-
-    private sealed class SkewedReminderTable(MemoryStore store, TimeSpan ahead) : IReminderTable
-    {
-        public Task UpsertAsync(GrainId grain, ReminderChange change, CancellationToken cancellationToken) =>
-            store.UpsertAsync(grain, change, cancellationToken);
-
-        public Task<IReadOnlyList<DueReminder>> GetDueAsync(
-            IReadOnlyCollection<int> partitions, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-            store.GetDueAsync(partitions, now + ahead, limit, cancellationToken);
-
-        public Task CompleteAsync(DueReminder reminder, DateTimeOffset? nextDueAt, CancellationToken cancellationToken) =>
-            store.CompleteAsync(reminder, nextDueAt, cancellationToken);
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
     }
 }

@@ -5,8 +5,6 @@ using System.Text.Json;
 using Governance.Grains.Ledger;
 using Governance.Grains.Models;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Reminders;
 using static Governance.Grains.Tests.Models.TestModels;
 
 namespace Governance.Grains.Tests.Models;
@@ -20,7 +18,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Fifty_concurrent_signatures_for_three_required_give_three_signatures_and_one_quorum()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync(Submission() with { RequiredApprovers = 3 });
         var approvers = Enumerable.Range(1, 50).Select(i => $"approver-{i:D2}").ToArray();
         await Task.WhenAll(approvers.Select(runtime.RegisterKeyAsync));
@@ -62,7 +60,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Concurrent_identical_signatures_are_stored_once()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.RegisterKeyAsync(Alice);
         var request = await runtime.SignatureByAsync(Alice);
@@ -76,7 +74,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Concurrent_deployments_each_get_their_own_evidence_seq()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var submitted = await runtime.TrainAndSubmitAsync();
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);
@@ -97,7 +95,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Submitting_sets_the_expiry_reminder_and_revoking_removes_it()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync();
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
 
@@ -116,7 +114,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Superseding_moves_the_expiry_reminder_to_the_new_approval()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         runtime.Clock.Advance(TimeSpan.FromDays(1));
 
@@ -130,7 +128,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task At_expires_at_verify_denies_and_the_model_reads_expired_before_any_reminder()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);
@@ -153,7 +151,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task The_expiry_reminder_records_approval_expired_with_no_request()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
         await runtime.StartBackgroundServicesAsync();
@@ -181,7 +179,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task An_expiry_reminder_delivered_early_by_a_skewed_clock_still_expires_the_approval_later()
     {
-        await using var runtime = new GovernanceTestRuntime(reminderClockAhead: TimeSpan.FromSeconds(5));
+        await using var runtime = await GovernanceTestRuntime.StartAsync(reminderClockAhead: TimeSpan.FromSeconds(5));
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
         runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-2));
@@ -201,7 +199,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task A_command_after_expiry_first_writes_approval_expired_by_the_timer()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 60 });
         runtime.Clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -218,7 +216,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Verify_has_no_side_effects()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);
@@ -239,7 +237,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Unknown_model_is_not_found_and_submit_without_training_is_training_missing()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var model = runtime.Model("never-trained");
 
         Assert.Equal(ErrorCodes.NotFound, (await model.Verify(Query())).Reason);
@@ -254,7 +252,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task A_policy_refusal_is_raised_after_its_evidence_is_written()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training() with { Metrics = new() { ["accuracy"] = 0.5 } });
 
         var refusal = await Assert.ThrowsAsync<GovernanceException>(() =>
@@ -274,7 +272,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Key_checks_use_the_approver_keys_grain()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync(Submission() with { RequiredApprovers = 3 });
         await runtime.SignAsync(Alice);
         await runtime.Grains.GetGrain<IApproverKeysGrain>(Alice).RevokeKey(As(Alice), KeyId);
@@ -294,7 +292,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task The_approval_document_view_carries_the_signing_input()
     {
-        await using var runtime = new GovernanceTestRuntime();
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         var approval = await runtime.TrainAndSubmitAsync();
 
         var view = await runtime.Model().GetApprovalDocument();

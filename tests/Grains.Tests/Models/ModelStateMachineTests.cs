@@ -1,7 +1,6 @@
 using Governance.Grains.Ledger;
 using Governance.Grains.Models;
 using Governance.Grains.Wire;
-using Governance.Runtime.Storage;
 using static Governance.Grains.Tests.Models.TestModels;
 
 namespace Governance.Grains.Tests.Models;

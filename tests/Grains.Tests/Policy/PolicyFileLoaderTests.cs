@@ -1,5 +1,4 @@
 using Governance.Grains.Policy;
-using Governance.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
