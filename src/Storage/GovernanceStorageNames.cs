@@ -8,4 +8,10 @@ public static class GovernanceStorageNames
 
     /// <summary>The name of the persistent stream provider that carries the drift stream.</summary>
     public const string StreamProvider = "drift";
+
+    /// <summary>
+    /// The service key of the keyed <c>NpgsqlDataSource</c> singleton that the PostgreSQL providers of
+    /// this project share (grain storage, stream adapter, migrator). The first registration wins.
+    /// </summary>
+    public const string DataSource = "governance";
 }
