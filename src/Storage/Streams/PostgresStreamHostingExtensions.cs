@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Governance.Storage.Streams;
+
+/// <summary>
+/// Registers a PostgreSQL stream provider (<see cref="PostgresQueueAdapterFactory"/>) on a silo, which
+/// produces and consumes, or on a client, which produces. Both need an <see cref="IStreamPayloadCodec"/>
+/// in DI. The schema (migration 0007) must be migrated beforehand.
+/// </summary>
+public static class PostgresStreamHostingExtensions
+{
+    /// <summary>
+    /// Adds persistent stream provider <paramref name="name"/> (usually
+    /// <see cref="GovernanceStorageNames.StreamProvider"/>) over the PostgreSQL log at
+    /// <paramref name="connectionString"/>, with Orleans' pulling agent set from the options
+    /// (<see cref="PostgresStreamOptions.PullingPeriod"/>, <see cref="PostgresStreamOptions.MaxEventDeliveryTime"/>).
+    /// </summary>
+    public static ISiloBuilder AddGovernancePostgresStreams(
+        this ISiloBuilder builder, string name, string connectionString, Action<PostgresStreamOptions>? configure = null)
+    {
+        AddServices(builder.Services, name, connectionString, configure);
+        return builder.AddPersistentStreams(name, PostgresQueueAdapterFactory.Create, stream =>
+            stream.ConfigurePullingAgent(agent => agent.Configure<IOptionsMonitor<PostgresStreamOptions>>((options, monitor) =>
+            {
+                var ours = monitor.Get(name);
+                options.GetQueueMsgsTimerPeriod = ours.PullingPeriod;
+                options.MaxEventDeliveryTime = ours.MaxEventDeliveryTime;
+            })));
+    }
+
+    /// <summary>Adds stream provider <paramref name="name"/> to a client, to produce into the PostgreSQL log.</summary>
+    public static IClientBuilder AddGovernancePostgresStreams(
+        this IClientBuilder builder, string name, string connectionString, Action<PostgresStreamOptions>? configure = null)
+    {
+        AddServices(builder.Services, name, connectionString, configure);
+        return builder.AddPersistentStreams(name, PostgresQueueAdapterFactory.Create, null);
+    }
+
+    internal static string DataSourceKey(string name) => "governance-streams:" + name;
+
+    private static void AddServices(IServiceCollection services, string name, string connectionString, Action<PostgresStreamOptions>? configure)
+    {
+        services.AddOptions<PostgresStreamOptions>(name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStreamOptions>, PostgresStreamOptionsValidator>());
+        services.AddKeyedSingleton(DataSourceKey(name), (_, _) => NpgsqlDataSource.Create(connectionString));
+    }
+}
