@@ -1,6 +1,8 @@
 using Governance.Grains.Drift;
 using Governance.Grains.Expiry;
 using Governance.Grains.Policy;
+using Governance.Storage;
+using Governance.Storage.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,8 +21,19 @@ public static class GrainsServiceCollectionExtensions
     {
         builder.AddIncomingGrainCallFilter<CallerFilter>();
         builder.AddGrainService<ExpiryCatchUpService>();
-        var services = builder.Services;
+        builder.Services.AddGovernanceDomain(configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// The domain services the grains use (policies, drift alerts, the domain clock, how states and
+    /// drift events are serialized), configured from <paramref name="configuration"/>.
+    /// </summary>
+    public static IServiceCollection AddGovernanceDomain(this IServiceCollection services, IConfiguration configuration)
+    {
         services.TryAddKeyedSingleton(GovernanceClock.ServiceKey, TimeProvider.System);
+        services.Configure<GovernanceStorageOptions>(o => o.SerializerOptions = GrainStateJsonContext.Default.Options);
+        services.TryAddSingleton<IStreamPayloadCodec, DriftObservationCodec>();
         services.AddOptions<DriftDeliveryOptions>().Bind(configuration.GetSection("Governance:Streams"))
             .Validate(o => o.MaxDeliveryAttempts >= 1, "Governance:Streams:MaxDeliveryAttempts must be at least 1.").ValidateOnStart();
         services.AddOptions<ExpiryCatchUpOptions>().Bind(configuration.GetSection("Governance:Expiry"))
@@ -38,6 +51,6 @@ public static class GrainsServiceCollectionExtensions
                 ? new FilePolicyCatalog(file)
                 : new BuiltInPolicyCatalog());
         services.AddHostedService<PolicyCatalogStartupCheck>();
-        return builder;
+        return services;
     }
 }

@@ -5,8 +5,10 @@ using Governance.Grains;
 using Governance.Grains.Calls;
 using Governance.Storage;
 using Governance.Storage.Migrations;
+using Governance.Storage.Streams;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace Governance.Silo;
 
@@ -61,12 +63,13 @@ public static class SiloHostExtensions
                 silo.AddMemoryStreams(DriftStreams.ProviderName);
                 silo.AddMemoryGrainStorage("PubSubStore");
                 silo.AddGovernanceMemoryStorage();
+                silo.Services.AddSingleton<IStreamSetAside, MemoryStreamSetAside>();
             }
             else
             {
                 silo.ConfigureEndpoints(advertised, orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
-                silo.UseGovernancePostgresClustering(connectionString);
-                silo.UseGovernancePostgresReminders(connectionString);
+                // TODO(adonet-schema): silo.UseGovernancePostgresClustering(connectionString);
+                // TODO(adonet-schema): silo.UseGovernancePostgresReminders(connectionString);
                 silo.AddGovernancePostgresStorage(connectionString);
                 silo.AddGovernancePostgresStreams(DriftStreams.ProviderName, connectionString);
                 silo.AddMemoryGrainStorage("PubSubStore");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Governance.Silo;
 
 /// <summary>Ready means the silo is an active member of its cluster and its storage answers.</summary>
-internal sealed class SiloReadyCheck(ISiloStatusOracle membership, ILedgerReader ledger) : IHealthCheck
+internal sealed class SiloReadyCheck(ISiloStatusOracle membership, IGovernanceStorageHealth storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -15,7 +15,7 @@ internal sealed class SiloReadyCheck(ISiloStatusOracle membership, ILedgerReader
 
         try
         {
-            await ledger.ReadAsync("_ready", 0, 1, cancellationToken);
+            await storage.CheckHealthAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (StorageUnavailableException exception)

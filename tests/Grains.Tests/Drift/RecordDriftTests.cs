@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Governance.Canonical;
 using Governance.Grains.Drift;
@@ -293,7 +294,7 @@ public class RecordDriftTests
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
 
-        var view = await runtime.Model().RecordDrift([Record(Severe())]);
+        var view = await Relay(runtime).RecordDrift([Record(Severe())]);
 
         Assert.True(view.Alert!.Revoked);
         var model = await runtime.Model().GetModel();
@@ -312,7 +313,7 @@ public class RecordDriftTests
         await runtime.TrainAndSubmitAsync();
         var ledgerBefore = (await runtime.EvidenceAsync()).Count;
 
-        var view = await runtime.Model().RecordDrift([Record(NoDrift(), seq: 1, eventId: "quiet-1")]);
+        var view = await Relay(runtime).RecordDrift([Record(NoDrift(), seq: 1, eventId: "quiet-1")]);
 
         Assert.Equal("quiet-1", view.EventId);
         Assert.Null(view.Alert);
@@ -325,101 +326,76 @@ public class RecordDriftTests
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
-        await runtime.Model().RecordDrift([Record(ReadmeExample(), seq: 1, eventId: "loud-1")]);
+        await Relay(runtime).RecordDrift([Record(ReadmeExample(), seq: 1, eventId: "loud-1")]);
 
-        var view = await runtime.Model().RecordDrift([Record(NoDrift(), seq: 2, eventId: "quiet-2")]);
+        var view = await Relay(runtime).RecordDrift([Record(NoDrift(), seq: 2, eventId: "quiet-2")]);
 
         Assert.Equal("quiet-2", view.EventId);
         Assert.Equal("quiet-2", (await runtime.Model().GetModel()).LatestDrift?.EventId);
     }
 
     [Fact]
-    public async Task A_result_without_drift_is_kept_unsaved_until_SaveDrift_and_a_drifted_one_is_written_at_once()
+    public async Task Every_result_is_written_with_its_seq_and_a_replayed_seq_changes_nothing()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         var stored = await StoredETagAsync(runtime);
 
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+        await Relay(runtime).RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
 
-        Assert.Equal("quiet-3", (await runtime.Model().GetModel()).LatestDrift?.EventId);
-        Assert.Equal(stored, await StoredETagAsync(runtime));
-        Assert.False(await runtime.Model().SaveDrift(4));
-        Assert.True(await runtime.Model().SaveDrift(3));
         Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
-        Assert.True(await runtime.Model().SaveDrift(3));
+        Assert.Contains("quiet-3", await runtime.StoredStateJsonAsync("model", ModelId), StringComparison.Ordinal);
+        await Relay(runtime).RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
         Assert.Equal(stored + 1, await StoredETagAsync(runtime));
 
-        await runtime.Model().RecordDrift([Record(ReadmeExample(), seq: 4, eventId: "loud-4")]);
+        await Relay(runtime).RecordDrift([Record(ReadmeExample(), seq: 4, eventId: "loud-4")]);
 
         Assert.Equal(stored + 2, await StoredETagAsync(runtime));
         Assert.Equal(LedgerEvents.DriftDetected, (await runtime.EvidenceAsync())[^1].GetProperty("event").GetString());
+        Assert.Equal((2, 4L), ((await runtime.Model().GetDriftContext()).Observations, (await runtime.Model().GetDriftContext()).LastSeq));
     }
 
     [Fact]
-    public async Task The_next_write_of_the_model_also_writes_a_result_kept_unsaved()
+    public async Task A_failed_write_records_nothing_and_the_redelivered_result_is_recorded_once()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
-
-        await runtime.SignAsync(Alice);
-
-        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task After_a_failed_write_dropped_results_kept_unsaved_the_model_wants_the_stream_again_before_recording_more()
-    {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
-        await runtime.TrainAndSubmitAsync();
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+        await Relay(runtime).RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
         runtime.FailNextWrites(1);
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => runtime.Model().RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]));
+        var refusal = await Assert.ThrowsAsync<GovernanceException>(() => Relay(runtime).RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]));
 
-        // Recorded on the stored state, severe-5 alone would leave quiet-3 out for good (later replays skip by seq).
-        Assert.Equal(0, (await runtime.Model().GetDriftContext()).Observations);
-        await Assert.ThrowsAsync<StreamRedeliveryRequiredException>(() => runtime.Model().RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]));
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3"), Record(Severe(), seq: 5, eventId: "severe-5")]);
-
+        Assert.Equal(ErrorCodes.Unavailable, refusal.Code);
         var context = await runtime.Model().GetDriftContext();
+        Assert.Equal((1, 3L), (context.Observations, context.LastSeq));
+        Assert.Equal(ApprovalStatus.Pending, (await runtime.Model().GetModel()).Status);
+
+        await Relay(runtime).RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]);
+        await Relay(runtime).RecordDrift([Record(Severe(), seq: 5, eventId: "severe-5")]);
+
+        context = await runtime.Model().GetDriftContext();
         Assert.Equal((2, 5L), (context.Observations, context.LastSeq));
         Assert.Equal(ApprovalStatus.Revoked, (await runtime.Model().GetModel()).Status);
-        Assert.True(await runtime.Model().SaveDrift(5));
+        Assert.Single(await runtime.EvidenceAsync(), e => e.GetProperty("event").GetString() == LedgerEvents.ApprovalRevoked);
     }
 
     [Fact]
-    public async Task A_checkpoint_after_a_failed_write_dropped_results_kept_unsaved_is_refused_and_the_redelivery_is_recorded()
+    public async Task A_client_cannot_record_drift_results_itself()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
-        await runtime.RegisterKeyAsync(Alice);
-        var signature = await runtime.SignatureByAsync(Alice);
-        runtime.FailNextWrites(1);
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => runtime.Model().AddSignature(new Caller(Alice), signature));
 
-        Assert.False(await runtime.Model().SaveDrift(3));
+        var refusal = await Assert.ThrowsAsync<GovernanceException>(() => runtime.Model().RecordDrift([Record(Severe())]));
 
-        // The refusal already sent the stream back to its saved checkpoint: what it hands now is recorded.
-        await runtime.Model().RecordDrift([Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
-        Assert.True(await runtime.Model().SaveDrift(3));
-        Assert.Contains("quiet-3", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+        Assert.Equal(ErrorCodes.Forbidden, refusal.Code);
+        Assert.Equal(ApprovalStatus.Pending, (await runtime.Model().GetModel()).Status);
     }
 
     [Fact]
     public async Task A_drift_stream_whose_model_fails_a_write_mid_stream_still_applies_every_observation_once()
     {
-        await using var runtime = await GovernanceTestRuntime.StartAsync(configureServices: services => services.Configure<StreamOptions>(options =>
-        {
-            // No checkpoint while the test runs, so the quiet result stays unsaved until the failure drops it.
-            options.CheckpointInterval = TimeSpan.FromHours(1);
-            options.RetryDelay = TimeSpan.FromMilliseconds(10);
-        }));
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
-        await runtime.StartBackgroundServicesAsync();
         var monitor = runtime.Grains.GetGrain<IDriftMonitorGrain>(ModelId);
         var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };
         await AppendObservationAsync(runtime, "obs-quiet", baseline, new() { ["loss"] = 0.20, ["accuracy"] = 0.90 });
@@ -432,9 +408,9 @@ public class RecordDriftTests
         await WaitUntilAsync(
             async () => (model = await runtime.Model().GetModel()).Status == ApprovalStatus.Revoked,
             () => $"obs-severe to revoke the approval (status {model.Status})");
-        Assert.Equal(new DriftProgress(2, 2), await monitor.GetProgress());
+        Assert.Equal(2, (await monitor.GetProgress()).Observations);
         Assert.Equal("obs-severe", model.LatestDrift!.EventId);
-        Assert.Contains("\"drift_observations\":2", (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.Json, StringComparison.Ordinal);
+        Assert.Contains("\"drift_observations\":2", await runtime.StoredStateJsonAsync("model", ModelId), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -442,7 +418,6 @@ public class RecordDriftTests
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
-        await runtime.StartBackgroundServicesAsync();
         var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };
 
         await AppendObservationAsync(runtime, "obs-quiet", baseline, new() { ["loss"] = 0.20, ["accuracy"] = 0.90 });
@@ -459,17 +434,35 @@ public class RecordDriftTests
         Assert.Equal("obs-severe", model.LatestDrift!.EventId);
     }
 
-    private static readonly Governance.Runtime.GrainId ModelGrainId = new("model", ModelId);
+    [Fact]
+    public async Task A_poison_observation_is_set_aside_after_its_attempts_and_the_next_one_is_applied()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync(new Dictionary<string, string?> { ["Governance:Streams:MaxDeliveryAttempts"] = "2" });
+        await runtime.TrainAndSubmitAsync();
+        var baseline = new Dictionary<string, double> { ["loss"] = 0.20, ["accuracy"] = 0.90 };
+
+        // Refused by the model for good (no training there): it can never be applied.
+        await AppendObservationAsync(runtime, "obs-poison", baseline, new() { ["loss"] = 0.20, ["accuracy"] = 0.90 }, modelId: "untrained");
+        await AppendObservationAsync(runtime, "obs-severe", baseline, new() { ["loss"] = 0.40, ["accuracy"] = 0.18 });
+
+        await WaitUntilAsync(async () => (await runtime.Model().GetModel()).Status == ApprovalStatus.Revoked, () => "obs-severe to revoke");
+        DriftDeadLetterPage? page = null;
+        await WaitUntilAsync(async () => (page = await runtime.Listings().ListDriftDeadLetters("untrained", 0, 10)).Entries.Count == 1, () => "obs-poison to be set aside");
+        var letter = page!.Entries[0];
+        Assert.Equal(("untrained", 2), (letter.ModelId, letter.Attempts));
+        Assert.Equal("obs-poison", letter.Payload.GetProperty("event_id").GetString());
+    }
+
+    private static IModelRelayGrain Relay(GovernanceTestRuntime runtime) => runtime.Grains.GetGrain<IModelRelayGrain>(ModelId);
 
     private static async Task<long> StoredETagAsync(GovernanceTestRuntime runtime) =>
-        (await runtime.Store.ReadAsync(ModelGrainId, CancellationToken.None))!.ETag;
+        long.Parse((await runtime.Model().GetModel()).Etag, CultureInfo.InvariantCulture);
 
     private static async Task AppendObservationAsync(
-        GovernanceTestRuntime runtime, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving)
+        GovernanceTestRuntime runtime, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving, string modelId = ModelId)
     {
-        var observation = new DriftObservation(1, eventId, ModelId, "monitor", ObservedAt, serving, training, null);
-        await runtime.Streams.AppendAsync(
-            DriftStreams.Namespace, ModelId, JsonSerializer.Serialize(observation, GovernanceJsonContext.Default.DriftObservation), CancellationToken.None);
+        var observation = new DriftObservation(1, eventId, modelId, "monitor", ObservedAt, serving, training, null);
+        await runtime.DriftStream(modelId).OnNextAsync(observation);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> expected)

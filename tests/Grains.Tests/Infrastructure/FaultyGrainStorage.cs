@@ -8,8 +8,11 @@ namespace Governance.Grains.Tests.Infrastructure;
 /// take a moment (as a database round trip does, so calls that were not serialized would interleave
 /// between reading the state and committing it) and fail when <see cref="StorageFaults"/> says so.
 /// </summary>
-public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
+public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage, IGovernanceStorageHealth
 {
+    public Task CheckHealthAsync(CancellationToken cancellationToken) =>
+        ((IGovernanceStorageHealth)inner).CheckHealthAsync(cancellationToken);
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 

@@ -1,3 +1,6 @@
+using Governance.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using System.Text.Json;
 using Governance.Crypto;
 using Governance.Grains.Keys;
@@ -116,7 +119,7 @@ public class ApproverKeysGrainTests
         var publicKey = KeyPair(Alice).PublicKey;
         runtime.FailNextWrites(1, "approver-keys");
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => Register(runtime, Alice, KeyId, publicKey));
+        Assert.Equal(ErrorCodes.Unavailable, (await Assert.ThrowsAsync<GovernanceException>(() => Register(runtime, Alice, KeyId, publicKey))).Code);
         var bob = await Assert.ThrowsAsync<GovernanceException>(() => Register(runtime, Bob, KeyId, publicKey));
         var retry = await Register(runtime, Alice, KeyId, publicKey);
 
@@ -163,7 +166,9 @@ public class ApproverKeysGrainTests
             KeyRingState.CurrentSchemaVersion, principal,
             new Dictionary<string, ApproverKeyRecord>(StringComparer.Ordinal) { [keyId] = new(publicKeyText, "admin", T0, null, null) },
             0, LedgerChain.GenesisHash);
-        var json = JsonSerializer.Serialize(state, GrainStateJsonContext.Default.KeyRingState);
-        await runtime.Store.WriteAsync(new GrainId("approver-keys", principal), new GrainWrite(json, 0, [], [], null, null), CancellationToken.None);
+        var stored = new EvidencedState<KeyRingState>();
+        stored.Stage(state, [], null, null);
+        await runtime.SiloServices.GetRequiredKeyedService<IGrainStorage>(GovernanceStorageNames.GrainStorage)
+            .WriteStateAsync("state", GrainId.Create("approver-keys", principal), new GrainState<EvidencedState<KeyRingState>>(stored));
     }
 }

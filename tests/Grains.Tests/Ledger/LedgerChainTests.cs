@@ -1,3 +1,4 @@
+using Governance.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -180,7 +181,7 @@ public class LedgerChainTests
     {
         await using var runtime = await SevenEntryRuntimeAsync();
 
-        runtime.Store.TamperLedger(ModelId, rows => TamperStored(rows, tampering));
+        runtime.TamperLedger(ModelId, rows => TamperStored(rows, tampering));
         var verification = await runtime.Model().VerifyEvidence();
 
         Assert.False(verification.Valid);

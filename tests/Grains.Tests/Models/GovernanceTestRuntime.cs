@@ -9,6 +9,7 @@ using Governance.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using Orleans.Streams;
 using Orleans.TestingHost;
 
 namespace Governance.Grains.Tests.Models;
@@ -66,6 +67,9 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
             silo.AddGovernanceMemoryStorage();
             silo.AddGovernanceGrains(configuration);
             silo.Services.DecorateKeyed<IGrainStorage>(GovernanceStorageNames.GrainStorage, (_, inner) => new FaultyGrainStorage(inner, faults));
+            var ledger = silo.Services.Last(d => d.ServiceType == typeof(ILedgerReader));
+            silo.Services.AddSingleton(new TamperingLedgerReader((ILedgerReader)ledger.ImplementationInstance!));
+            silo.Services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<TamperingLedgerReader>());
             silo.Services.AddKeyedSingleton<TimeProvider>(GovernanceClock.ServiceKey, clock);
             silo.Services.AddSingleton<IApproverDirectory>(new FixedApproverDirectory(Approvers));
             silo.Services.AddSingleton<ICallerDirectory, TestCallers>();
@@ -95,6 +99,10 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         return Grains.GetGrain<IApproverKeysGrain>(principal);
     }
 
+    /// <summary>From now on, the grains read the rows of <paramref name="chainId"/> as <paramref name="tamper"/> changes them.</summary>
+    public void TamperLedger(string chainId, Func<List<LedgerRecord>, List<LedgerRecord>> tamper) =>
+        SiloServices.GetRequiredService<TamperingLedgerReader>().Tamper(chainId, tamper);
+
     /// <summary>A state row as stored, by grain type and key (null when none).</summary>
     public async Task<string?> StoredStateJsonAsync(string grainType, string key)
     {
@@ -103,11 +111,21 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         return rows.SingleOrDefault(r => r.Key == key)?.StateJson;
     }
 
-    /// <summary>How many reminders the silo's reminder table holds.</summary>
-    public async Task<int> ReminderCountAsync()
+    /// <summary>The reminders the silo's reminder table holds for a model.</summary>
+    public async Task<IReadOnlyList<ReminderEntry>> RemindersAsync(string modelId)
     {
-        var rows = await SiloServices.GetRequiredService<IReminderTable>().ReadRows(0, uint.MaxValue);
-        return rows.Reminders.Count;
+        var rows = await SiloServices.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("model", modelId));
+        return [.. rows.Reminders];
+    }
+
+    /// <summary>A model's drift stream, as the gateway produces to it.</summary>
+    public IAsyncStream<DriftObservation> DriftStream(string modelId) =>
+        _cluster.Client.GetStreamProvider(DriftStreams.ProviderName).GetStream<DriftObservation>(StreamId.Create(DriftStreams.Namespace, modelId));
+
+    public IListingGrain Listings()
+    {
+        CallerToken.Set(TestCallers.TokenOf(TestCallers.Observer));
+        return Grains.GetGrain<IListingGrain>(0);
     }
 
     public Task RegisterKeyAsync(string principal) =>

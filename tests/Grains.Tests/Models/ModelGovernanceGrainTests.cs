@@ -96,19 +96,20 @@ public class ModelGovernanceGrainTests
     public async Task Submitting_sets_the_expiry_reminder_and_revoking_removes_it()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
+        var before = DateTime.UtcNow;
         var approval = await runtime.TrainAndSubmitAsync();
+        var after = DateTime.UtcNow;
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
 
-        var due = await DueRemindersAsync(runtime, expiresAt);
-        Assert.Equal(1, runtime.Store.PendingReminderCount);
-        Assert.Equal(
-            new[] { (ModelId, ModelStateMachine.ExpiryReminder, expiresAt) },
-            due.Select(r => (r.Grain.Key, r.Name, r.DueAt)));
-        Assert.Empty(await DueRemindersAsync(runtime, expiresAt.AddTicks(-1)));
+        // Due at expires_at by the domain clock: that far from the real time of the submission.
+        var reminder = Assert.Single(await runtime.RemindersAsync(ModelId));
+        Assert.Equal(ModelStateMachine.ExpiryReminder, reminder.ReminderName);
+        var dueIn = expiresAt - runtime.Clock.GetUtcNow();
+        Assert.InRange(reminder.StartAt, before + dueIn - TimeSpan.FromSeconds(1), after + dueIn + TimeSpan.FromSeconds(1));
 
         await runtime.Model().Revoke(As(Revoker), new RevocationRequest("withdrawn"));
 
-        Assert.Equal(0, runtime.Store.PendingReminderCount);
+        Assert.Empty(await runtime.RemindersAsync(ModelId));
     }
 
     [Fact]
@@ -116,19 +117,21 @@ public class ModelGovernanceGrainTests
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
+        var first = Assert.Single(await runtime.RemindersAsync(ModelId));
         runtime.Clock.Advance(TimeSpan.FromDays(1));
 
-        var successor = await runtime.Model().SubmitApproval(As(Submitter), Submission() with { Supersede = true });
+        await runtime.Model().SubmitApproval(As(Submitter), Submission() with { Supersede = true });
 
-        var expiresAt = DateTimeOffset.Parse(successor.ExpiresAt, CultureInfo.InvariantCulture);
-        Assert.Equal(1, runtime.Store.PendingReminderCount);
-        Assert.Equal(expiresAt, Assert.Single(await DueRemindersAsync(runtime, expiresAt)).DueAt);
+        var moved = Assert.Single(await runtime.RemindersAsync(ModelId));
+        Assert.Equal(ModelStateMachine.ExpiryReminder, moved.ReminderName);
+        Assert.NotEqual(first.ETag, moved.ETag);
     }
 
     [Fact]
     public async Task At_expires_at_verify_denies_and_the_model_reads_expired_before_any_reminder()
     {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        // No catch-up in this test: nothing but the clock changes what the grain answers.
+        await using var runtime = await GovernanceTestRuntime.StartAsync(NoCatchUp);
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);
@@ -151,49 +154,69 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task The_expiry_reminder_records_approval_expired_with_no_request()
     {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
-        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
+        // Only the Orleans reminder can expire it here: the catch-up is off.
+        await using var runtime = await GovernanceTestRuntime.StartAsync(NoCatchUp);
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 2 });
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
-        await runtime.StartBackgroundServicesAsync();
-
-        runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-1));
-        await Task.Delay(200);
-        Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
-        Assert.Equal(1, runtime.Store.PendingReminderCount);
-
         runtime.Clock.SetUtcNow(expiresAt);
-        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
-        await EventuallyAsync(() => Task.FromResult(runtime.Store.PendingReminderCount == 0));
-        await Task.Delay(100);
 
-        var expired = Assert.Single(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
-        Assert.Equal(SystemActors.Timer, expired.GetProperty("actor").GetString());
-        Assert.Equal(approval.ApprovalId, expired.GetProperty("data").GetProperty("approval_id").GetString());
-        Assert.Equal(approval.ExpiresAt, expired.GetProperty("data").GetProperty("expires_at").GetString());
-        Assert.Equal(ApprovalStatus.Expired, (await runtime.Model().GetModel()).Status);
-        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
-        var listed = await runtime.Directory.ListAsync(ApprovalStatus.Expired, null, null, 10, CancellationToken.None);
-        Assert.Equal(ModelId, Assert.Single(listed.Models).ModelId);
+        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
+        await EventuallyAsync(async () => (await runtime.RemindersAsync(ModelId)).Count == 0);
+
+        await AssertExpiredByTheTimerAsync(runtime, approval);
     }
 
     [Fact]
-    public async Task An_expiry_reminder_delivered_early_by_a_skewed_clock_still_expires_the_approval_later()
+    public async Task The_catch_up_expires_an_approval_whose_reminder_is_not_due_yet()
     {
-        await using var runtime = await GovernanceTestRuntime.StartAsync(reminderClockAhead: TimeSpan.FromSeconds(5));
+        // The reminder is an hour away in real time; the domain clock says the approval is past due.
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
+        var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+        runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-1));
+        await Task.Delay(200);
+        Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+        Assert.Single(await runtime.RemindersAsync(ModelId));
+
+        runtime.Clock.SetUtcNow(expiresAt);
+        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
+        await EventuallyAsync(async () => (await runtime.RemindersAsync(ModelId)).Count == 0);
+        await Task.Delay(100);
+
+        await AssertExpiredByTheTimerAsync(runtime, approval);
+    }
+
+    [Fact]
+    public async Task An_expiry_tick_before_expires_at_changes_nothing_and_the_approval_still_expires_later()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync(NoCatchUp);
         var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 });
         var expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
         runtime.Clock.SetUtcNow(expiresAt.AddSeconds(-2));
         var etag = (await runtime.Model().GetModel()).Etag;
-        await runtime.StartBackgroundServicesAsync();
 
-        await EventuallyAsync(async () => (await runtime.Model().GetModel()).Etag != etag);
-        await Task.Delay(100);
+        // As a reminder delivered early by a skewed clock: from inside the cluster, before the expiry.
+        await runtime.Grains.GetGrain<IModelRelayGrain>(ModelId).ExpireIfDue();
 
+        Assert.Equal(etag, (await runtime.Model().GetModel()).Etag);
         Assert.DoesNotContain(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
-        Assert.Equal(1, runtime.Store.PendingReminderCount);
+        Assert.Single(await runtime.RemindersAsync(ModelId));
 
         runtime.Clock.SetUtcNow(expiresAt);
-        await EventuallyAsync(async () => (await runtime.EvidenceAsync()).Any(e => Event(e) == LedgerEvents.ApprovalExpired));
+        await runtime.Grains.GetGrain<IModelRelayGrain>(ModelId).ExpireIfDue();
+        await runtime.Grains.GetGrain<IModelRelayGrain>(ModelId).ExpireIfDue();
+        Assert.Single(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_call_the_cluster_only_expiry()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await runtime.TrainAndSubmitAsync();
+
+        var refusal = await Assert.ThrowsAsync<GovernanceException>(() => runtime.Model().ExpireIfDue());
+
+        Assert.Equal(ErrorCodes.Forbidden, refusal.Code);
     }
 
     [Fact]
@@ -209,7 +232,7 @@ public class ModelGovernanceGrainTests
         Assert.Equal([LedgerEvents.ApprovalExpired, LedgerEvents.TrainingCompleted], entries.TakeLast(2).Select(Event));
         Assert.Equal(SystemActors.Timer, entries[^2].GetProperty("actor").GetString());
         Assert.Equal(approval.ApprovalId, entries[^2].GetProperty("data").GetProperty("approval_id").GetString());
-        Assert.Equal(0, runtime.Store.PendingReminderCount);
+        Assert.Empty(await runtime.RemindersAsync(ModelId));
         Assert.Equal(ApprovalStatus.Expired, (await runtime.Model().GetModel()).Approval!.Status);
     }
 
@@ -230,7 +253,7 @@ public class ModelGovernanceGrainTests
 
         var after = await runtime.Model().GetModel();
         Assert.Equal((before.Etag, before.EvidenceSeq, before.EvidenceHead), (after.Etag, after.EvidenceSeq, after.EvidenceHead));
-        var storedAsQuorumReached = await runtime.Directory.ListAsync(ApprovalStatus.QuorumReached, null, null, 10, CancellationToken.None);
+        var storedAsQuorumReached = await runtime.Listings().ListModels(ApprovalStatus.QuorumReached, null, null, 10);
         Assert.Equal(ModelId, Assert.Single(storedAsQuorumReached.Models).ModelId);
     }
 
@@ -265,7 +288,7 @@ public class ModelGovernanceGrainTests
         var model = await runtime.Model().GetModel();
         Assert.Null(model.Approval);
         Assert.Equal(2, model.EvidenceSeq);
-        Assert.Equal(0, runtime.Store.PendingReminderCount);
+        Assert.Empty(await runtime.RemindersAsync(ModelId));
         Assert.True((await runtime.Model().VerifyEvidence()).Valid);
     }
 
@@ -306,9 +329,19 @@ public class ModelGovernanceGrainTests
 
     private static string? Event(JsonElement entry) => entry.GetProperty("event").GetString();
 
-    private static Task<IReadOnlyList<DueReminder>> DueRemindersAsync(GovernanceTestRuntime runtime, DateTimeOffset now) =>
-        runtime.Store.GetDueAsync(
-            [.. Enumerable.Range(0, Partitioning.PartitionCount)], now, 100, CancellationToken.None);
+    private static readonly Dictionary<string, string?> NoCatchUp = new() { ["Governance:Expiry:Interval"] = "01:00:00" };
+
+    private static async Task AssertExpiredByTheTimerAsync(GovernanceTestRuntime runtime, ApprovalView approval)
+    {
+        var expired = Assert.Single(await runtime.EvidenceAsync(), e => Event(e) == LedgerEvents.ApprovalExpired);
+        Assert.Equal(SystemActors.Timer, expired.GetProperty("actor").GetString());
+        Assert.Equal(approval.ApprovalId, expired.GetProperty("data").GetProperty("approval_id").GetString());
+        Assert.Equal(approval.ExpiresAt, expired.GetProperty("data").GetProperty("expires_at").GetString());
+        Assert.Equal(ApprovalStatus.Expired, (await runtime.Model().GetModel()).Status);
+        Assert.True((await runtime.Model().VerifyEvidence()).Valid);
+        var listed = await runtime.Listings().ListModels(ApprovalStatus.Expired, null, null, 10);
+        Assert.Equal(ModelId, Assert.Single(listed.Models).ModelId);
+    }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition)
     {

@@ -80,7 +80,7 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
     [Fact]
     public async Task A_profile_that_expires_between_two_submissions_passes_the_first_and_fails_the_second()
     {
-        await using var runtime = Runtime();
+        await using var runtime = await RuntimeAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training());
 
         var first = await runtime.Model().SubmitApproval(As(Submitter), Submit("until-four"));
@@ -106,7 +106,7 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
     [Fact]
     public async Task A_long_expired_profile_fails_with_the_time_of_the_decision()
     {
-        await using var runtime = Runtime();
+        await using var runtime = await RuntimeAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training());
         runtime.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 4, 5, 6, 7, TimeSpan.Zero).AddMilliseconds(890));
 
@@ -119,7 +119,7 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
     [Fact]
     public async Task A_profile_not_yet_in_effect_fails_until_its_effective_from_then_passes()
     {
-        await using var runtime = Runtime();
+        await using var runtime = await RuntimeAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training());
 
         var early = await Assert.ThrowsAsync<GovernanceException>(() => runtime.Model().SubmitApproval(As(Submitter), Submit("from-four")));
@@ -149,7 +149,7 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
     [Fact]
     public async Task Every_failure_is_listed_in_one_422_with_rule_observed_value_and_bound()
     {
-        await using var runtime = Runtime();
+        await using var runtime = await RuntimeAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training() with
         {
             Metrics = new() { ["accuracy"] = 0.85, ["harmful_rate"] = 0.01 },
@@ -188,7 +188,7 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
     [Fact]
     public async Task An_unknown_profile_is_a_422_naming_it()
     {
-        await using var runtime = Runtime();
+        await using var runtime = await RuntimeAsync();
         await runtime.Model().RecordTraining(As(Trainer), Training());
 
         var refusal = await Assert.ThrowsAsync<GovernanceException>(() => runtime.Model().SubmitApproval(As(Submitter), Submit("strict")));
@@ -252,8 +252,8 @@ public sealed class PolicyEvaluatorEffectiveTests : IDisposable
         Assert.Equal(["metrics.accuracy.min", "metrics.harmful_rate.max"], evaluation.Failures.Select(f => f.Rule).Order(StringComparer.Ordinal));
     }
 
-    private GovernanceTestRuntime Runtime() =>
-        new(configureServices: services => services.Configure<PolicyOptions>(options => options.File = _policyFile));
+    private Task<GovernanceTestRuntime> RuntimeAsync() =>
+        GovernanceTestRuntime.StartAsync(configureServices: services => services.Configure<PolicyOptions>(options => options.File = _policyFile));
 
     private PolicyEvaluation Evaluate(
         string profile, TrainingRecord training, IReadOnlyList<string> environments, int required, TimeSpan ttl, DateTimeOffset now) =>

@@ -504,7 +504,7 @@ public class PolicyFileLoaderTests
         try
         {
             var builder = Host.CreateApplicationBuilder();
-            builder.Services.AddGrainRuntime().AddGovernanceGrains();
+            builder.Services.AddGovernanceDomain(builder.Configuration);
             builder.Services.Configure<PolicyOptions>(options => options.File = path);
             using var host = builder.Build();
 
@@ -527,7 +527,7 @@ public class PolicyFileLoaderTests
         try
         {
             var builder = Host.CreateApplicationBuilder();
-            builder.Services.AddGrainRuntime().AddGovernanceGrains();
+            builder.Services.AddGovernanceDomain(builder.Configuration);
             builder.Services.Configure<PolicyOptions>(options => options.File = path);
             using var host = builder.Build();
             await host.StartAsync();
