@@ -63,7 +63,7 @@ public static class SiloHostExtensions
                 silo.AddMemoryStreams(DriftStreams.ProviderName);
                 silo.AddMemoryGrainStorage("PubSubStore");
                 silo.AddGovernanceMemoryStorage();
-                silo.Services.AddSingleton<IStreamSetAside, MemoryStreamSetAside>();
+                silo.Services.AddSingleton<IStreamSetAside>(new MemoryStreamSetAside());
             }
             else
             {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.Streams;
+using Governance.Storage.Streams;
 using Orleans.TestingHost;
 
 namespace Governance.Grains.Tests.Models;
@@ -42,7 +43,15 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
 
     public StorageFaults Faults { get; }
 
-    public IGrainFactory Grains => _cluster.Client;
+    /// <summary>The cluster's client; calls from here carry the observer's token (every role) unless a command names its caller.</summary>
+    public IGrainFactory Grains
+    {
+        get
+        {
+            CallerToken.Set(TestCallers.TokenOf(TestCallers.Observer));
+            return _cluster.Client;
+        }
+    }
 
     /// <summary>The silo's services (its storage, its reminder table).</summary>
     public IServiceProvider SiloServices => _cluster.Silos[0].ServiceProvider;
@@ -65,6 +74,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
             silo.AddMemoryStreams(DriftStreams.ProviderName);
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddGovernanceMemoryStorage();
+            silo.Services.AddSingleton<IStreamSetAside>(new MemoryStreamSetAside());
             silo.AddGovernanceGrains(configuration);
             silo.Services.DecorateKeyed<IGrainStorage>(GovernanceStorageNames.GrainStorage, (_, inner) => new FaultyGrainStorage(inner, faults));
             var ledger = silo.Services.Last(d => d.ServiceType == typeof(ILedgerReader));
@@ -75,6 +85,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
             silo.Services.AddSingleton<ICallerDirectory, TestCallers>();
             configureServices?.Invoke(silo.Services);
         });
+        builder.ConfigureClient(client => client.AddMemoryStreams(DriftStreams.ProviderName));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new GovernanceTestRuntime(cluster, clock, faults);

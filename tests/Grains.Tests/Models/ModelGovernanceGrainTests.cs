@@ -239,7 +239,7 @@ public class ModelGovernanceGrainTests
     [Fact]
     public async Task Verify_has_no_side_effects()
     {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await using var runtime = await GovernanceTestRuntime.StartAsync(NoCatchUp);
         await runtime.TrainAndSubmitAsync();
         await runtime.SignAsync(Alice);
         await runtime.SignAsync(Bob);
