@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Governance.Runtime.Tests.Postgres;
+namespace Governance.Storage.Tests.Postgres;
 
 /// <summary>
 /// A loopback TCP forwarder to the test PostgreSQL that a test can cut (every connection dropped,
