@@ -1,5 +1,6 @@
 using Governance.Storage.Streams;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.TestingHost;
 
@@ -16,6 +17,11 @@ public sealed class StreamTestCluster : IAsyncDisposable
         string connectionString, short silos = 1, Action<PostgresStreamOptions>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
+        if (Environment.GetEnvironmentVariable("GOVERNANCE_TEST_SILO_LOG") is { Length: > 0 } level)
+        {
+            builder.ConfigureSiloHost((_, host) => host.Logging.AddSimpleConsole().SetMinimumLevel(Enum.Parse<LogLevel>(level)));
+        }
+
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage("PubSubStore");
