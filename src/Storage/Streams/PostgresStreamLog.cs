@@ -174,10 +174,9 @@ internal sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string prov
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            var deleted = batch.BatchCommands[0].RecordsAffected;
-            await reader.NextResultAsync(cancellationToken);
+            // The reader starts at the first statement returning rows (the DELETE returns none).
             var remaining = await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
-            return ((int)deleted, remaining);
+            return ((int)batch.BatchCommands[0].RecordsAffected, remaining);
         }, cancellationToken);
 
     /// <summary>Whether <paramref name="exception"/> means the store could not be reached or failed (not a bug of ours).</summary>

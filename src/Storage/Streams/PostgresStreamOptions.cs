@@ -18,9 +18,12 @@ public sealed class PostgresStreamOptions
 
     /// <summary>
     /// Most consecutive events of one stream in one batch container (Orleans delivers a container's
-    /// events in one call). Default 64; 1 turns grouping off.
+    /// events in one call). Default 1 (no grouping): Orleans retries and gives up on a whole container,
+    /// so with grouping an event it gives up on takes its neighbours in the container with it (they are
+    /// set aside too, and the later ones are not delivered). Raise it only for consumers that set
+    /// poison events aside themselves well within <see cref="MaxEventDeliveryTime"/>.
     /// </summary>
-    public int MaxEventsPerContainer { get; set; } = 64;
+    public int MaxEventsPerContainer { get; set; } = 1;
 
     /// <summary>Most appends (of any streams of one queue) committed in one transaction. Default 512.</summary>
     public int MaxAppendsPerTransaction { get; set; } = 512;

@@ -1,0 +1,48 @@
+using Governance.Storage.Streams;
+using Governance.Storage.Tests.Postgres;
+
+namespace Governance.Storage.Tests.Streams;
+
+/// <summary>An event the consumer always fails on: after MaxEventDeliveryTime it is set aside and the stream goes on.</summary>
+[Collection(PostgresCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class PostgresStreamPoisonTests(PostgresFixture fixture)
+{
+    [Fact]
+    public async Task An_event_Orleans_gives_up_on_is_set_aside_and_later_events_are_delivered()
+    {
+        var schema = await fixture.SchemaForAsync(GetType());
+        await using var cluster = await StreamTestCluster.StartAsync(
+            schema.ConnectionString, configure: options => options.MaxEventDeliveryTime = TimeSpan.FromSeconds(3));
+        var key = $"poison-{Guid.NewGuid():N}";
+        await cluster.Stream(key).OnNextAsync(new TestDriftEvent(key, 1));
+        await cluster.Stream(key).OnNextAsync(new TestDriftEvent(key, 2, Poison: true));
+        await cluster.Stream(key).OnNextAsync(new TestDriftEvent(key, 3));
+
+        await StreamTestCluster.WaitUntilAsync(
+            () => AppliedEvents.For(key).Applied.Count == 2, TimeSpan.FromSeconds(60), () => $"events after the poison one of {key}");
+        Assert.Equal([1, 3], AppliedEvents.For(key).Applied.Select(e => e.N));
+
+        var setAside = await new PostgresStreamSetAside(schema).ListAsync("drift", key, 0, 10, CancellationToken.None);
+        var record = Assert.Single(setAside);
+        Assert.Equal("delivery time exceeded", record.Error);
+        Assert.Equal("drift-monitor", record.Consumer);
+        Assert.Contains("\"Poison\":true", record.Payload, StringComparison.Ordinal);
+        Assert.Equal(PostgresStreamQueueMapper.QueueOf(key, 8), record.Partition);
+    }
+
+    [Fact]
+    public async Task Setting_an_event_aside_twice_keeps_the_first_record_in_both_twins()
+    {
+        var schema = await fixture.SchemaForAsync(GetType());
+        IStreamSetAside[] twins = [new PostgresStreamSetAside(schema), new MemoryStreamSetAside()];
+        foreach (var twin in twins)
+        {
+            var key = $"twice-{Guid.NewGuid():N}";
+            await twin.SetAsideAsync("drift-monitor", "drift", key, 42, "{}", "first", 3, CancellationToken.None);
+            await twin.SetAsideAsync("drift-monitor", "drift", key, 42, "{}", "second", 4, CancellationToken.None);
+            var record = Assert.Single(await twin.ListAsync("drift", key, 0, 10, CancellationToken.None));
+            Assert.Equal(("first", 3, 42L), (record.Error, record.Attempts, record.Seq));
+        }
+    }
+}
