@@ -9,6 +9,7 @@ using Governance.Storage.Streams;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Streams;
 
 namespace Governance.Silo;
 
@@ -60,19 +61,20 @@ public static class SiloHostExtensions
             {
                 silo.UseLocalhostClustering(orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort);
                 silo.UseInMemoryReminderService();
-                silo.AddMemoryStreams(DriftStreams.ProviderName);
-                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddMemoryStreams(DriftStreams.ProviderName, stream => stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
                 silo.AddGovernanceMemoryStorage();
                 silo.Services.AddSingleton<IStreamSetAside>(new MemoryStreamSetAside());
             }
             else
             {
                 silo.ConfigureEndpoints(advertised, orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
-                // TODO(adonet-schema): silo.UseGovernancePostgresClustering(connectionString);
-                // TODO(adonet-schema): silo.UseGovernancePostgresReminders(connectionString);
+                silo.UseGovernancePostgresClustering(connectionString);
+                silo.UseGovernancePostgresReminders(connectionString);
                 silo.AddGovernancePostgresStorage(connectionString);
-                silo.AddGovernancePostgresStreams(DriftStreams.ProviderName, connectionString);
-                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddGovernancePostgresStreams(
+                    DriftStreams.ProviderName, connectionString, streams => configuration.GetSection("Governance:Streams").Bind(streams));
+                silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(
+                    sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), DriftStreams.ProviderName));
             }
 
             silo.AddGovernanceGrains(configuration);

@@ -73,7 +73,7 @@ public sealed class DriftDeadLetterTests(SiloFixture<DriftDeadLetterTests> silo)
             INSERT INTO stream_set_aside (consumer, namespace, partition, seq, stream_key, payload, appended_at, error, attempts)
             VALUES ('drift-monitor', 'drift', $1, $2, $3, $4, now(), 'System.InvalidOperationException: cannot serialise the result', 5)
             """);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Runtime.Partitioning.PartitionOf(modelId) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 0 });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });

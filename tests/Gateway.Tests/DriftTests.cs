@@ -1,3 +1,4 @@
+using Governance.Storage.Streams;
 using System.Net;
 using System.Text.Json;
 using Governance.Gateway.Tests.Infrastructure;
@@ -154,14 +155,15 @@ public sealed class DriftTests(SiloFixture<DriftTests> silo) : IClassFixture<Sil
             .AssertStatus(HttpStatusCode.OK);
     }
 
-    /// <summary>A fresh model id whose drift stream shares <paramref name="modelId"/>'s partition.</summary>
+    /// <summary>A fresh model id whose drift stream shares <paramref name="modelId"/>'s queue.</summary>
     private static string ModelInPartitionOf(string modelId)
     {
-        var partition = Runtime.Partitioning.PartitionOf(modelId);
+        var queues = new PostgresStreamOptions().QueueCount;
+        var queue = PostgresStreamQueueMapper.QueueOf(modelId, queues);
         while (true)
         {
             var candidate = Workflow.NewModelId();
-            if (Runtime.Partitioning.PartitionOf(candidate) == partition)
+            if (PostgresStreamQueueMapper.QueueOf(candidate, queues) == queue)
             {
                 return candidate;
             }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Streams;
 
 namespace Governance.Storage.Streams;
 
@@ -25,12 +26,16 @@ public static class PostgresStreamHostingExtensions
     {
         AddServices(builder.Services, name, connectionString, configure);
         return builder.AddPersistentStreams(name, PostgresQueueAdapterFactory.Create, stream =>
+        {
+            // Consumers subscribe implicitly: no pub-sub grain state to keep or lose.
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure<IOptionsMonitor<PostgresStreamOptions>>((options, monitor) =>
             {
                 var ours = monitor.Get(name);
                 options.GetQueueMsgsTimerPeriod = ours.PullingPeriod;
                 options.MaxEventDeliveryTime = ours.MaxEventDeliveryTime;
-            })));
+            }));
+        });
     }
 
     /// <summary>Adds stream provider <paramref name="name"/> to a client, to produce into the PostgreSQL log.</summary>
@@ -38,7 +43,7 @@ public static class PostgresStreamHostingExtensions
         this IClientBuilder builder, string name, string connectionString, Action<PostgresStreamOptions>? configure = null)
     {
         AddServices(builder.Services, name, connectionString, configure);
-        return builder.AddPersistentStreams(name, PostgresQueueAdapterFactory.Create, null);
+        return builder.AddPersistentStreams(name, PostgresQueueAdapterFactory.Create, stream => stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
     }
 
     internal static string DataSourceKey(string name) => "governance-streams:" + name;

@@ -8,6 +8,8 @@ using Governance.Grains.Drift;
 using Governance.Grains.Policy;
 using Governance.Grains.Expiry;
 using Governance.Silo;
+using Governance.Storage.Streams;
+using Orleans.Configuration;
 
 namespace Governance.Gateway.Tests.Deployment;
 
@@ -15,18 +17,18 @@ namespace Governance.Gateway.Tests.Deployment;
 [Trait("Category", "Unit")]
 public sealed partial class DeploymentConfigurationTests
 {
-    /// <summary>The sections the silo binds, and the options type bound to each.</summary>
-    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The sections the silo binds, and the options types bound to each.</summary>
+    private static readonly Dictionary<string, Type[]> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Governance:Storage"] = typeof(StorageOptions),
-        ["Governance:Streams"] = typeof(DriftDeliveryOptions),
-        ["Governance:Expiry"] = typeof(ExpiryCatchUpOptions),
-        ["Orleans"] = typeof(OrleansOptions),
-        ["Orleans:Endpoints"] = typeof(OrleansEndpointOptions),
-        ["Orleans:Membership"] = typeof(ClusterMembershipOptions),
-        ["Governance:Policy"] = typeof(PolicyOptions),
-        ["Governance:Drift"] = typeof(DriftAlertOptions),
-        ["Governance:Gateway"] = typeof(GatewayOptions),
+        ["Governance:Storage"] = [typeof(StorageOptions)],
+        ["Governance:Streams"] = [typeof(DriftDeliveryOptions), typeof(PostgresStreamOptions)],
+        ["Governance:Expiry"] = [typeof(ExpiryCatchUpOptions)],
+        ["Orleans"] = [typeof(OrleansOptions)],
+        ["Orleans:Endpoints"] = [typeof(OrleansEndpointOptions)],
+        ["Orleans:Membership"] = [typeof(ClusterMembershipOptions)],
+        ["Governance:Policy"] = [typeof(PolicyOptions)],
+        ["Governance:Drift"] = [typeof(DriftAlertOptions)],
+        ["Governance:Gateway"] = [typeof(GatewayOptions)],
     };
 
     private static readonly string[] OtherKeys = ["ConnectionStrings:Governance", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT"];
@@ -84,8 +86,8 @@ public sealed partial class DeploymentConfigurationTests
 
         var separator = key.LastIndexOf(':');
         return separator > 0
-            && Sections.TryGetValue(key[..separator], out var options)
-            && options.GetProperty(key[(separator + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null;
+            && Sections.TryGetValue(key[..separator], out var types)
+            && types.Any(options => options.GetProperty(key[(separator + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null);
     }
 
     private static IEnumerable<string> Flatten(JsonElement element, string prefix) => element.ValueKind switch

@@ -71,8 +71,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseInMemoryReminderService();
-            silo.AddMemoryStreams(DriftStreams.ProviderName);
-            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryStreams(DriftStreams.ProviderName, stream => stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
             silo.AddGovernanceMemoryStorage();
             silo.Services.AddSingleton<IStreamSetAside>(new MemoryStreamSetAside());
             silo.AddGovernanceGrains(configuration);
@@ -85,7 +84,7 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
             silo.Services.AddSingleton<ICallerDirectory, TestCallers>();
             configureServices?.Invoke(silo.Services);
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(DriftStreams.ProviderName));
+        builder.ConfigureClient(client => client.AddMemoryStreams(DriftStreams.ProviderName, stream => stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new GovernanceTestRuntime(cluster, clock, faults);
