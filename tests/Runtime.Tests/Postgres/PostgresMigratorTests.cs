@@ -9,7 +9,7 @@ namespace Governance.Runtime.Tests.Postgres;
 [Trait("Category", "Integration")]
 public sealed class PostgresMigratorTests(PostgresFixture fixture)
 {
-    private static readonly string[] Tables = ["grain_state", "ledger", "reminders", "schema_migrations", "stream_checkpoints", "stream_events", "stream_heads", "stream_set_aside"];
+    private static readonly string[] Tables = ["grain_state", "ledger", "reminders", "schema_migrations", "stream_checkpoints", "stream_events", "stream_heads", "stream_queue_checkpoints", "stream_queue_events", "stream_queue_heads", "stream_set_aside"];
 
     [Fact]
     public async Task Migrating_again_applies_nothing_and_keeps_the_data()
