@@ -9,7 +9,12 @@ namespace Governance.Runtime.Tests.Postgres;
 [Trait("Category", "Integration")]
 public sealed class PostgresMigratorTests(PostgresFixture fixture)
 {
-    private static readonly string[] Tables = ["grain_state", "ledger", "reminders", "schema_migrations", "stream_checkpoints", "stream_events", "stream_heads", "stream_set_aside"];
+    // In table_name order; orleansquery and orleans_* are Orleans' ADO.NET tables of migration 0005.
+    private static readonly string[] Tables =
+    [
+        "grain_state", "ledger", "orleans_membership", "orleans_membership_version", "orleans_reminders", "orleansquery",
+        "reminders", "schema_migrations", "stream_checkpoints", "stream_events", "stream_heads", "stream_set_aside",
+    ];
 
     [Fact]
     public async Task Migrating_again_applies_nothing_and_keeps_the_data()
