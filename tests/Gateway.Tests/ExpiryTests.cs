@@ -71,9 +71,10 @@ public sealed class ExpiryTests(ReminderSilo silo) : IClassFixture<ReminderSilo>
         var other = Workflow.NewModelId();
         await _flow.TrainAsync(modelId);
         await _flow.TrainAsync(other);
-        await _flow.SubmitAsync(modelId, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_seconds = 1 });
+        // Long enough to be revoked while still live (expires_at counts from the whole second of submission).
+        await _flow.SubmitAsync(modelId, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_seconds = 3 });
         (await silo.As(DevTokens.Alice).PostAsync($"/v1/models/{modelId}/revocation", new { reason = "withdrawn" })).AssertStatus(HttpStatusCode.OK);
-        var witness = await _flow.SubmitAsync(other, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_seconds = 1 });
+        var witness = await _flow.SubmitAsync(other, new { approved_environments = new[] { "production" }, required_approvers = 1, approval_ttl_seconds = 4 });
 
         await Eventually.UntilAsync(
             () => ExpiryRowsAsync(other),

@@ -3,9 +3,9 @@ using Governance.Gateway.Tests.Infrastructure;
 
 namespace Governance.Gateway.Tests;
 
-/// <summary>Without its database the silo stays alive, is not ready, and fails closed with 503 <c>unavailable</c>.</summary>
+/// <summary>When its database goes away the silo stays alive, is not ready, and fails closed with 503 <c>unavailable</c>.</summary>
 [Trait("Category", "Integration")]
-public sealed class StorageUnavailableTests(UnreachableDatabaseSilo silo) : IClassFixture<UnreachableDatabaseSilo>
+public sealed class StorageUnavailableTests(UnreachableDatabaseSilo<StorageUnavailableTests> silo) : IClassFixture<UnreachableDatabaseSilo<StorageUnavailableTests>>
 {
     private const string Hash = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 

@@ -54,10 +54,10 @@ public sealed partial class UnknownModelTests(SiloFixture<UnknownModelTests> sil
     {
         var metrics = (await silo.As(null).GetAsync("/metrics")).AssertStatus(HttpStatusCode.OK).Body;
         var match = LiveActivations().Match(metrics);
-        Assert.True(match.Success, $"no governance_runtime_live_activations gauge in /metrics:\n{metrics}");
+        Assert.True(match.Success, $"no orleans_catalog_activations gauge in /metrics:\n{metrics}");
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex(@"^governance_runtime_live_activations(?:\{[^}]*\})? ([0-9.eE+-]+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^orleans_catalog_activations(?:\{[^}]*\})? ([0-9.eE+-]+)$", RegexOptions.Multiline)]
     private static partial Regex LiveActivations();
 }

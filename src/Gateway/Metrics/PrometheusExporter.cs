@@ -21,15 +21,24 @@ public sealed class PrometheusExporter : IDisposable
         var meters = meterNames.ToHashSet(StringComparer.Ordinal);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (meters.Contains(instrument.Meter.Name) && instrument is Counter<long> or ObservableGauge<int>)
+            if (meters.Contains(instrument.Meter.Name) && instrument is Counter<long> or ObservableGauge<int> or ObservableGauge<long>)
             {
-                _descriptions[instrument.Name] = instrument.Description;
+                _descriptions[MetricName(instrument.Name)] = instrument.Description;
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            _values.AddOrUpdate((instrument.Name, Labels(tags)), value, (_, current) => current + value));
-        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => _gauges[(instrument.Name, Labels(tags))] = value);
+        {
+            if (instrument is ObservableGauge<long>)
+            {
+                _gauges[(MetricName(instrument.Name), Labels(tags))] = value;
+            }
+            else
+            {
+                _values.AddOrUpdate((MetricName(instrument.Name), Labels(tags)), value, (_, current) => current + value);
+            }
+        });
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => _gauges[(MetricName(instrument.Name), Labels(tags))] = value);
         _listener.Start();
     }
 
@@ -57,6 +66,9 @@ public sealed class PrometheusExporter : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>Orleans names its instruments like <c>orleans-catalog-activations</c>; Prometheus allows [a-zA-Z0-9_:].</summary>
+    private static string MetricName(string name) => name.Replace('-', '_').Replace('.', '_');
+
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (tags.Length == 0)
@@ -68,7 +80,7 @@ public sealed class PrometheusExporter : IDisposable
         foreach (var tag in tags)
         {
             var value = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "";
-            pairs.Add($"{tag.Key}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+            pairs.Add($"{MetricName(tag.Key)}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
         }
 
         pairs.Sort(StringComparer.Ordinal);

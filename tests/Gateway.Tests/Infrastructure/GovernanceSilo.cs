@@ -31,7 +31,7 @@ public abstract class GovernanceSilo : IAsyncLifetime
     public ApiClient WithAuthorization(AuthenticationHeaderValue? authorization) =>
         new(_http ?? throw new InvalidOperationException("The silo is not started."), authorization);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -45,7 +45,7 @@ public abstract class GovernanceSilo : IAsyncLifetime
         if (UsesTestDatabase)
         {
             await TestDatabase.ResetSchemaAsync(SchemaName);
-            var connectionString = TestDatabase.ConnectionStringFor(SchemaName);
+            var connectionString = Route(TestDatabase.ConnectionStringFor(SchemaName));
             settings["ConnectionStrings:Governance"] = connectionString;
             _database = NpgsqlDataSource.Create(connectionString);
         }
@@ -55,7 +55,7 @@ public abstract class GovernanceSilo : IAsyncLifetime
         _http = _factory.CreateClient();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _http?.Dispose();
         if (_factory is not null)
@@ -68,6 +68,9 @@ public abstract class GovernanceSilo : IAsyncLifetime
             await _database.DisposeAsync();
         }
     }
+
+    /// <summary>The connection string the silo gets for its schema (a subclass may route it through a proxy).</summary>
+    protected virtual string Route(string connectionString) => connectionString;
 
     /// <summary>Adds or overrides configuration keys of the silo.</summary>
     protected virtual void Configure(IDictionary<string, string?> settings)
