@@ -53,6 +53,9 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>The cluster's client, with whatever token the caller set (<see cref="CallerToken"/>).</summary>
+    public IClusterClient Client => _cluster.Client;
+
     /// <summary>The silo's services (its storage, its reminder table).</summary>
     public IServiceProvider SiloServices => _cluster.Silos[0].ServiceProvider;
 
