@@ -45,7 +45,8 @@ public static class GovernanceStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.TryAddKeyedSingleton(GovernanceStorageNames.DataSource, (_, _) => NpgsqlDataSource.Create(connectionString));
+        builder.Services.TryAddKeyedSingleton(
+            GovernanceStorageNames.DataSource, (provider, _) => GovernanceDataSource.Create(connectionString, provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return builder.AddGovernancePostgresStorage(configure);
     }
 
