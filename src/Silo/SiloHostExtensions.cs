@@ -72,7 +72,13 @@ public static class SiloHostExtensions
                 silo.UseGovernancePostgresReminders(connectionString);
                 silo.AddGovernancePostgresStorage(connectionString);
                 silo.AddGovernancePostgresStreams(
-                    DriftStreams.ProviderName, connectionString, streams => configuration.GetSection("Governance:Streams").Bind(streams));
+                    DriftStreams.ProviderName, connectionString, streams =>
+                    {
+                        // A model's queued observations arrive together and are recorded in one write; the
+                        // drift monitor isolates an observation that fails on its own.
+                        streams.MaxEventsPerContainer = 64;
+                        configuration.GetSection("Governance:Streams").Bind(streams);
+                    });
                 silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(
                     sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), DriftStreams.ProviderName));
             }

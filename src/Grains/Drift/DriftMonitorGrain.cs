@@ -26,7 +26,7 @@ public sealed class DriftMonitorGrain(
     IStreamSetAside setAside,
     IOptions<DriftDeliveryOptions> options,
     ILogger<DriftMonitorGrain> logger)
-    : Grain, IDriftMonitorGrain, IAsyncObserver<DriftObservation>
+    : Grain, IDriftMonitorGrain, IAsyncBatchObserver<DriftObservation>
 {
     /// <summary>The consumer name of set-aside records.</summary>
     public const string ConsumerName = "drift-monitor";
@@ -39,7 +39,7 @@ public sealed class DriftMonitorGrain(
     {
         var stream = this.GetStreamProvider(DriftStreams.ProviderName)
             .GetStream<DriftObservation>(StreamId.Create(DriftStreams.Namespace, ModelId));
-        await stream.SubscribeAsync(this);
+        await stream.SubscribeAsync((IAsyncBatchObserver<DriftObservation>)this);
     }
 
     public async Task<DriftProgress> GetProgress()
@@ -48,22 +48,40 @@ public sealed class DriftMonitorGrain(
         return new DriftProgress(context.Observations, context.LastSeq);
     }
 
-    public async Task OnNextAsync(DriftObservation item, StreamSequenceToken? token = null)
+    /// <summary>
+    /// The events of one stream batch (several when the queue had several for this model) are recorded
+    /// in one call, so in one write. When that fails for a reason of its own, they are applied one at a
+    /// time, so only the observation that fails alone counts an attempt.
+    /// </summary>
+    public async Task OnNextAsync(IList<SequentialItem<DriftObservation>> items)
     {
-        var seq = token?.SequenceNumber
-            ?? throw new InvalidOperationException($"A drift event of {ModelId} came without a sequence token.");
+        if (items.Count == 1)
+        {
+            await ApplyOneAsync(items[0].Item, SeqOf(items[0].Token));
+            return;
+        }
+
         try
         {
-            var model = Model();
-            var context = await model.GetDriftContext();
-            if (seq <= context.LastSeq)
-            {
-                return;
-            }
+            await RecordAsync(items.Select(i => (i.Item, SeqOf(i.Token))).ToList());
+            return;
+        }
+        catch (Exception exception) when (!IsTransient(exception))
+        {
+            // One of them is the cause: find it below.
+        }
 
-            var thresholds = (policies.Find(context.Profile) ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
-            var result = DriftCalculator.Compute(item.TrainingMetrics, item.ServingMetrics, item.Distribution, thresholds);
-            await model.RecordDrift([new DriftRecord(item.EventId, seq, item.ObservedAt, result)]);
+        foreach (var item in items)
+        {
+            await ApplyOneAsync(item.Item, SeqOf(item.Token));
+        }
+    }
+
+    private async Task ApplyOneAsync(DriftObservation item, long seq)
+    {
+        try
+        {
+            await RecordAsync([(item, seq)]);
             _failedAttempts.Remove(seq);
         }
         catch (Exception exception) when (!IsTransient(exception))
@@ -94,6 +112,30 @@ public sealed class DriftMonitorGrain(
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    private async Task RecordAsync(IReadOnlyList<(DriftObservation Item, long Seq)> events)
+    {
+        var model = Model();
+        var context = await model.GetDriftContext();
+        var thresholds = (policies.Find(context.Profile) ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
+        var records = new List<DriftRecord>(events.Count);
+        foreach (var (item, seq) in events)
+        {
+            if (seq > context.LastSeq)
+            {
+                var result = DriftCalculator.Compute(item.TrainingMetrics, item.ServingMetrics, item.Distribution, thresholds);
+                records.Add(new DriftRecord(item.EventId, seq, item.ObservedAt, result));
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            await model.RecordDrift(records);
+        }
+    }
+
+    private long SeqOf(StreamSequenceToken? token) =>
+        token?.SequenceNumber ?? throw new InvalidOperationException($"A drift event of {ModelId} came without a sequence token.");
 
     /// <summary>Failures that say nothing about the observation: they never count as an attempt.</summary>
     internal static bool IsTransient(Exception exception)
