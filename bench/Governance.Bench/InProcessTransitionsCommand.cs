@@ -3,16 +3,16 @@ using System.Text.Json.Nodes;
 using Governance.Crypto;
 using Governance.Grains;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Memory;
-using Microsoft.Extensions.DependencyInjection;
+using Governance.Storage.Memory;
 
 namespace Governance.Bench;
 
 /// <summary>
 /// A diagnostic for the write path: the same three transitions as <c>transitions</c> (signature,
-/// signature → quorum, deploy), called on the grains in process with memory storage, one at a time.
-/// What it costs is the domain and the runtime alone: no HTTP, no PostgreSQL.
+/// signature → quorum, deploy), called one at a time on the grains of an Orleans silo in this process
+/// (<see cref="BenchSilo"/>: memory storage, the silo's own grain factory, the caller's token in the
+/// request context, as the co-hosted gateway calls). What it costs is the domain and Orleans alone:
+/// no HTTP, no PostgreSQL. The CPU and allocations are the whole process's, silo included.
 /// </summary>
 public static class InProcessTransitionsCommand
 {
@@ -20,10 +20,10 @@ public static class InProcessTransitionsCommand
     {
         var count = arguments.Int("models", 2000);
         var output = arguments.Required("out");
-        await using var services = InProcessRuntime.Build(new MemoryStore());
-        var grains = services.GetRequiredService<IGrainFactory>();
-        var first = await RegisterAsync(grains, "alice");
-        var second = await RegisterAsync(grains, "bob");
+        await using var silo = await BenchSilo.StartAsync(new MemoryEvidenceStore());
+        var grains = silo.Grains;
+        var first = await RegisterAsync(grains, BenchCallers.Alice);
+        var second = await RegisterAsync(grains, BenchCallers.Bob);
 
         var warmup = await PrepareAsync(grains, "inproc-warmup", count / 10, first, second);
         var timed = await PrepareAsync(grains, "inproc", count, first, second);
@@ -52,8 +52,8 @@ public static class InProcessTransitionsCommand
     {
         var key = Ed25519.GenerateKeyPair();
         var keyId = principal + "-1";
-        await grains.GetGrain<IApproverKeysGrain>(principal).RegisterKey(
-            new Caller("admin"), keyId, new KeyRegistrationRequest(Convert.ToBase64String(key.PublicKey)));
+        BenchSilo.As(BenchCallers.Admin);
+        await grains.GetGrain<IApproverKeysGrain>(principal).RegisterKey(keyId, new KeyRegistrationRequest(Convert.ToBase64String(key.PublicKey)));
         return (keyId, key);
     }
 
@@ -65,9 +65,10 @@ public static class InProcessTransitionsCommand
         {
             var modelId = $"{prefix}-{i:D6}";
             var grain = grains.GetGrain<IModelGovernanceGrain>(modelId);
-            await grain.RecordTraining(new Caller("trainer-1"), GovernanceScenario.Training(modelId));
+            BenchSilo.As(BenchCallers.Trainer);
+            await grain.RecordTraining(GovernanceScenario.Training(modelId));
+            BenchSilo.As(BenchCallers.Submitter);
             var approval = await grain.SubmitApproval(
-                new Caller("carol"),
                 new ApprovalRequest(null, [GovernanceScenario.Environment], [GovernanceScenario.Scope], RequiredApprovers: 2, null, null, null));
             var signingInput = Convert.FromBase64String((await grain.GetApprovalDocument()).SigningInput);
             models[i] = new PreparedModel(
@@ -86,15 +87,17 @@ public static class InProcessTransitionsCommand
         foreach (var model in models)
         {
             var grain = grains.GetGrain<IModelGovernanceGrain>(model.ModelId);
-            await grain.AddSignature(new Caller("alice"), model.First);
-            var quorum = await grain.AddSignature(new Caller("bob"), model.Second);
+            BenchSilo.As(BenchCallers.Alice);
+            await grain.AddSignature(model.First);
+            BenchSilo.As(BenchCallers.Bob);
+            var quorum = await grain.AddSignature(model.Second);
             if (quorum.Status != "quorum_reached")
             {
                 throw new BenchException($"{model.ModelId}: status {quorum.Status} after two signatures");
             }
 
+            BenchSilo.As(BenchCallers.Deployer);
             await grain.Deploy(
-                new Caller("deployer-1"),
                 new DeploymentRequest(model.ApprovalId, GovernanceScenario.Environment, GovernanceScenario.Scope, model.WeightsHash));
         }
     }

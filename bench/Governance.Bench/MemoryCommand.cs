@@ -2,19 +2,19 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Governance.Grains;
 using Governance.Grains.Wire;
-using Governance.Runtime;
-using Governance.Runtime.Memory;
-using Microsoft.Extensions.DependencyInjection;
+using Governance.Storage.Memory;
 
 namespace Governance.Bench;
 
 /// <summary>
-/// Managed memory per warm activation, in process. The runtime is built on a ServiceCollection
-/// (no host, so no collector or reminder timer runs); N models are created with a realistic state;
-/// then the service provider is thrown away and a new one built over the same MemoryStore, which is
-/// what a restart of the silo does — no activation survives, the stored state does. After one
-/// warm-up call, a full GC gives the baseline; every model is then activated again with a read
-/// (Verify), and a full GC gives the figure: (after − before) / N.
+/// Managed memory per warm activation, in process, on a real Orleans silo (<see cref="BenchSilo"/>:
+/// memory storage, activations collected only after two hours idle). N models are created with a
+/// realistic state; then that silo is stopped and a new one started over the same
+/// <see cref="MemoryEvidenceStore"/>, which is what a restart does — no activation survives, the
+/// stored state does. After one warm-up call, a full GC gives the baseline; every model is then
+/// activated again with a read (Verify), and a full GC gives the figure: (after − before) / N. It
+/// counts everything an activation holds in the process: the grain and its state, Orleans'
+/// activation data, catalog and directory entries.
 /// </summary>
 public static class MemoryCommand
 {
@@ -24,33 +24,38 @@ public static class MemoryCommand
     {
         var count = arguments.Int("models", 100_000);
         var output = arguments.Required("out");
-        var store = new MemoryStore();
+        // Profiling aid: after each settled reading, wait this long (for dotnet-gcdump collect -p PID).
+        var hold = TimeSpan.FromSeconds(arguments.Int("hold-seconds", 0));
+        var store = new MemoryEvidenceStore();
 
         var creation = Stopwatch.StartNew();
-        await using (var first = InProcessRuntime.Build(store))
+        await using (var first = await BenchSilo.StartAsync(store))
         {
-            var grains = first.GetRequiredService<IGrainFactory>();
+            var grains = first.Grains;
             await CreateAsync(grains, WarmupModel);
             await ForEachModelAsync(count, id => CreateAsync(grains, id));
         }
 
         Console.WriteLine($"memory: {count} models created in {creation.Elapsed.TotalSeconds:F1} s");
 
-        await using var second = InProcessRuntime.Build(store);
-        var factory = second.GetRequiredService<IGrainFactory>();
+        await using var second = await BenchSilo.StartAsync(store);
+        var factory = second.Grains;
         await VerifyAsync(factory, WarmupModel);
         var before = SettledHeapBytes();
+        await HoldAsync(hold, "before");
 
         var activation = Stopwatch.StartNew();
         await ForEachModelAsync(count, id => VerifyAsync(factory, id));
         var activationSeconds = activation.Elapsed.TotalSeconds;
         var after = SettledHeapBytes();
+        await HoldAsync(hold, "after");
 
         // Allocation and time of a warm read without HTTP — GetGrain + Verify, then each half alone —
         // one thread, sequential, over queries built beforehand.
         var queries = Enumerable.Range(0, Math.Min(count, 10_000))
             .Select(i => new VerifyQuery(ModelId(i), GovernanceScenario.Environment, GovernanceScenario.Scope, GovernanceScenario.WeightsHashOf(ModelId(i))))
             .ToArray();
+        BenchSilo.As(BenchCallers.Registry);
         var references = queries.Select(q => factory.GetGrain<IModelGovernanceGrain>(q.ModelId!)).ToArray();
         var combined = await MeasureReadsAsync(queries.Length, i => new ValueTask(factory.GetGrain<IModelGovernanceGrain>(queries[i].ModelId!).Verify(queries[i])));
         var referenceOnly = await MeasureReadsAsync(queries.Length, i =>
@@ -111,19 +116,30 @@ public static class MemoryCommand
     private static async Task CreateAsync(IGrainFactory grains, string modelId)
     {
         var grain = grains.GetGrain<IModelGovernanceGrain>(modelId);
-        await grain.RecordTraining(new Caller("trainer-1"), GovernanceScenario.Training(modelId));
+        BenchSilo.As(BenchCallers.Trainer);
+        await grain.RecordTraining(GovernanceScenario.Training(modelId));
+        BenchSilo.As(BenchCallers.Submitter);
         await grain.SubmitApproval(
-            new Caller("carol"),
             new ApprovalRequest(null, ["staging", GovernanceScenario.Environment], [GovernanceScenario.Scope], RequiredApprovers: 2, null, null, null));
     }
 
     private static async Task VerifyAsync(IGrainFactory grains, string modelId)
     {
+        BenchSilo.As(BenchCallers.Registry);
         var decision = await grains.GetGrain<IModelGovernanceGrain>(modelId).Verify(
             new VerifyQuery(modelId, GovernanceScenario.Environment, GovernanceScenario.Scope, GovernanceScenario.WeightsHashOf(modelId)));
         if (decision.Status != "pending")
         {
             throw new BenchException($"{modelId}: status {decision.Status}, expected pending");
+        }
+    }
+
+    private static async Task HoldAsync(TimeSpan hold, string reading)
+    {
+        if (hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"memory: heap settled ({reading}), pid {Environment.ProcessId}; holding {hold.TotalSeconds:F0} s");
+            await Task.Delay(hold);
         }
     }
 
