@@ -8,7 +8,8 @@
 # against a baseline measured in the same run, or an absolute target; see bench/README.md.
 #
 # Environment (defaults in brackets):
-#   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080]  BENCH_DURATION [15s]  BENCH_WARMUP [5s]
+#   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080] (HTTP)  BENCH_ORLEANS_SILO_PORT [21111]  BENCH_ORLEANS_GATEWAY_PORT [31000]
+#   BENCH_DURATION [15s]  BENCH_WARMUP [5s]
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]  BENCH_WRITE_WARMUP [20]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
@@ -16,6 +17,8 @@
 #   BENCH_PHASES ["a b c d e"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
+#   BENCH_PREVIOUS [bench/results/home-made-runtime.md]  an earlier table whose figures are shown beside the new ones
+#   BENCH_PREVIOUS_LABEL ["home-made runtime (8c82199)"]  that column's heading
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +26,10 @@ cd "$repo_root"
 
 pg_port="${BENCH_PG_PORT:-55440}"
 silo_port="${BENCH_SILO_PORT:-18080}"
+# The Orleans silo-to-silo and client gateway ports, always on 127.0.0.1; not Orleans' defaults
+# (11111 / 30000), which a test cluster or a development silo on this machine may hold.
+orleans_silo_port="${BENCH_ORLEANS_SILO_PORT:-21111}"
+orleans_gateway_port="${BENCH_ORLEANS_GATEWAY_PORT:-31000}"
 duration="${BENCH_DURATION:-15s}"
 warmup="${BENCH_WARMUP:-5s}"
 connections="${BENCH_CONNECTIONS:-64}"
@@ -42,6 +49,8 @@ ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
 ingest_warmup="${BENCH_INGEST_WARMUP:-60}"
 phases="${BENCH_PHASES:-a b c d e}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
+previous="${BENCH_PREVIOUS:-bench/results/home-made-runtime.md}"
+previous_label="${BENCH_PREVIOUS_LABEL:-home-made runtime (8c82199)}"
 
 silo_url="http://127.0.0.1:$silo_port"
 registry_header='Authorization: Bearer dev-registry-token'
@@ -111,9 +120,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
 # --- build ----------------------------------------------------------------------------------------
 install_missing_packages
 pg_bindir="$(find_pg_bindir)"
-for port in "$pg_port" "$silo_port"; do
+for port in "$pg_port" "$silo_port" "$orleans_silo_port" "$orleans_gateway_port"; do
     if port_in_use "$port"; then
-        log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT)"
+        log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT / BENCH_ORLEANS_SILO_PORT / BENCH_ORLEANS_GATEWAY_PORT)"
         exit 1
     fi
 done
@@ -151,13 +160,18 @@ pg createdb governance
 pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=governance${BENCH_PG_CONNECTION_OPTIONS:+;$BENCH_PG_CONNECTION_OPTIONS}"
 
 # --- silo -----------------------------------------------------------------------------------------
-# start_silo LOG [KEY=VALUE ...]: the published silo, Development environment, on $silo_url.
+# The Orleans endpoints of every silo the bench starts (one at a time): loopback, the bench's ports.
+orleans_env=(Orleans__Endpoints__SiloPort="$orleans_silo_port" Orleans__Endpoints__GatewayPort="$orleans_gateway_port"
+    Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1)
+
+# start_silo LOG [KEY=VALUE ...]: the published silo (an Orleans silo with the co-hosted gateway),
+# Development environment, HTTP on $silo_url, Orleans on 127.0.0.1:$orleans_silo_port / $orleans_gateway_port.
 start_silo() {
     local silo_log="$1"
     shift
-    # From its own directory, as deploy/Dockerfile runs it (WORKDIR /app): the content root is the
-    # working directory, and only there does the silo find its appsettings.json (log levels).
-    (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "$@" "$silo_exe") >"$silo_log" 2>&1 &
+    # From its own directory, as deploy/Dockerfile runs it (WORKDIR /app); the silo reads its
+    # appsettings.json (log levels) from beside its binary either way.
+    (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "${orleans_env[@]}" "$@" "$silo_exe") >"$silo_log" 2>&1 &
     silo_pid=$!
     local attempt
     for ((attempt = 0; attempt < 600; attempt++)); do
@@ -288,16 +302,20 @@ phase_d() {
     # One untimed start on PostgreSQL applies the migrations (a no-op when (b) already did).
     start_silo "$results/silo-migrate.log" Governance__Storage__Provider=postgres ConnectionStrings__Governance="$pg_connection"
     stop_silo
+    local orleans_args=() pair
+    for pair in "${orleans_env[@]}"; do
+        orleans_args+=(--env "$pair")
+    done
     driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label memory \
-        --env ASPNETCORE_ENVIRONMENT=Development --out "$results/startup-memory.json"
+        --env ASPNETCORE_ENVIRONMENT=Development "${orleans_args[@]}" --out "$results/startup-memory.json"
     driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label postgres \
-        --env ASPNETCORE_ENVIRONMENT=Development --env Governance__Storage__Provider=postgres \
+        --env ASPNETCORE_ENVIRONMENT=Development "${orleans_args[@]}" --env Governance__Storage__Provider=postgres \
         --env ConnectionStrings__Governance="$pg_connection" --out "$results/startup-postgres.json"
 }
 
 # --- (c) memory per warm activation, in process ---------------------------------------------------
 phase_c() {
-    log "(c) managed memory per warm activation, $memory_models models, in process"
+    log "(c) managed memory per warm activation, $memory_models models, Orleans silo in process"
     driver memory --models "$memory_models" --out "$results/memory.json"
 }
 
@@ -321,4 +339,5 @@ mkdir -p "$(dirname "$output")"
 rm -rf "$raw"
 cp -r "$results" "$raw"
 driver report --dir "$results" --out "$output" --batch-size "$batch_size" --low-connections "$low_connections" \
-    --ingest-connections "$ingest_connections" --ingest-warmup "$ingest_warmup"
+    --ingest-connections "$ingest_connections" --ingest-warmup "$ingest_warmup" \
+    --previous "$previous" --previous-label "$previous_label"

@@ -24,6 +24,8 @@ public static class MemoryCommand
     {
         var count = arguments.Int("models", 100_000);
         var output = arguments.Required("out");
+        // Profiling aid: after each settled reading, wait this long (for dotnet-gcdump collect -p PID).
+        var hold = TimeSpan.FromSeconds(arguments.Int("hold-seconds", 0));
         var store = new MemoryEvidenceStore();
 
         var creation = Stopwatch.StartNew();
@@ -40,11 +42,13 @@ public static class MemoryCommand
         var factory = second.Grains;
         await VerifyAsync(factory, WarmupModel);
         var before = SettledHeapBytes();
+        await HoldAsync(hold, "before");
 
         var activation = Stopwatch.StartNew();
         await ForEachModelAsync(count, id => VerifyAsync(factory, id));
         var activationSeconds = activation.Elapsed.TotalSeconds;
         var after = SettledHeapBytes();
+        await HoldAsync(hold, "after");
 
         // Allocation and time of a warm read without HTTP — GetGrain + Verify, then each half alone —
         // one thread, sequential, over queries built beforehand.
@@ -127,6 +131,15 @@ public static class MemoryCommand
         if (decision.Status != "pending")
         {
             throw new BenchException($"{modelId}: status {decision.Status}, expected pending");
+        }
+    }
+
+    private static async Task HoldAsync(TimeSpan hold, string reading)
+    {
+        if (hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"memory: heap settled ({reading}), pid {Environment.ProcessId}; holding {hold.TotalSeconds:F0} s");
+            await Task.Delay(hold);
         }
     }
 
