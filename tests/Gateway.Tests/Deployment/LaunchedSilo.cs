@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Governance.Gateway.Tests.Infrastructure;
 
 namespace Governance.Gateway.Tests.Deployment;
@@ -17,7 +16,7 @@ public sealed class LaunchedSilo : IAsyncLifetime
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreeLoopbackPort.Next();
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
@@ -37,6 +36,9 @@ public sealed class LaunchedSilo : IAsyncLifetime
         };
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Its HTTP address comes from ASPNETCORE_URLS only; its cluster ports must not meet another silo's.
+        start.Environment["Orleans__Endpoints__SiloPort"] = FreeLoopbackPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Orleans__Endpoints__GatewayPort"] = FreeLoopbackPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start");
         _process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
         _process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
@@ -71,12 +73,5 @@ public sealed class LaunchedSilo : IAsyncLifetime
             await _process.WaitForExitAsync();
             _process.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

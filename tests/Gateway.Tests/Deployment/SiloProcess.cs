@@ -18,15 +18,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private readonly ConcurrentQueue<string> _output = new();
     private readonly string _connectionString;
-    private readonly int _siloPort = FreePort.Next();
-    private readonly int _gatewayPort = FreePort.Next();
+    private readonly int _siloPort = FreeLoopbackPort.Next();
+    private readonly int _gatewayPort = FreeLoopbackPort.Next();
     private readonly HttpClient _http;
     private Process? _process;
 
     public SiloProcess(string connectionString)
     {
         _connectionString = connectionString;
-        HttpPort = FreePort.Next();
+        HttpPort = FreeLoopbackPort.Next();
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 

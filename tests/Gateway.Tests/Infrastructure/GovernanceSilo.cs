@@ -39,8 +39,8 @@ public abstract class GovernanceSilo : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             // Test classes run at once, each with its own silo: each gets its own cluster ports.
             ["Orleans:ClusterId"] = SchemaName,
-            ["Orleans:Endpoints:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:SiloPort"] = FreeLoopbackPort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:GatewayPort"] = FreeLoopbackPort.Next().ToString(CultureInfo.InvariantCulture),
         };
         if (UsesTestDatabase)
         {
