@@ -109,27 +109,10 @@ public static class GovernanceApi
         return TypedResults.Ok(await ModelGrain(grains, id).Revoke(body));
     }
 
-    private static async Task<Accepted<DriftAccepted>> ObserveDrift(
-        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, IClusterClient cluster, TimeProvider clock)
+    private static async Task<Accepted<DriftAccepted>> ObserveDrift(string id, HttpRequest request, IGrainFactory grains)
     {
         var body = await RequestBody.ReadAsync(request, GovernanceJsonContext.Default.DriftObservationRequest);
-        var serving = MetricValidation.Require(body.ServingMetrics, "serving_metrics", allowEmpty: false);
-        var given = body.TrainingMetrics is null ? null : MetricValidation.Require(body.TrainingMetrics, "training_metrics", allowEmpty: false);
-        var distribution = body.Distribution is null
-            ? null
-            : new DistributionSample(
-                MetricValidation.RequireSample(body.Distribution.Training, "distribution.training"),
-                MetricValidation.RequireSample(body.Distribution.Serving, "distribution.serving"));
-        var context = await ModelGrain(grains, id).GetDriftContext();
-        var baseline = (IReadOnlyDictionary<string, double>?)given ?? context.TrainingMetrics
-            ?? throw new GovernanceException(ErrorCodes.TrainingMissing, "The model has no recorded training metrics; give training_metrics.", "training_metrics");
-        var observation = new DriftObservation(
-            1, Guid.CreateVersion7().ToString(), id, PrincipalOf(user), Rfc3339.Milliseconds(clock.GetUtcNow()), serving, baseline, distribution);
-        // Returns once the stream provider committed the event: 202 means it will be applied.
-        await cluster.GetStreamProvider(DriftStreams.ProviderName)
-            .GetStream<DriftObservation>(StreamId.Create(DriftStreams.Namespace, id))
-            .OnNextAsync(observation);
-        return TypedResults.Accepted($"/v1/models/{id}", new DriftAccepted(observation.EventId));
+        return TypedResults.Accepted($"/v1/models/{id}", await ModelGrain(grains, id).ObserveDrift(body));
     }
 
     private static async Task<Ok<ModelView>> GetModel(string id, IGrainFactory grains) =>

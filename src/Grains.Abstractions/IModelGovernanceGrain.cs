@@ -40,6 +40,14 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     Task<DriftContext> GetDriftContext();
 
     /// <summary>
+    /// Puts a drift observation on the model's drift stream, with the model's training metrics as the
+    /// baseline unless the observation gives its own; returns once the event is committed to the stream
+    /// (it will be applied by the model's drift monitor). Interleaves: it reads the committed state.
+    /// </summary>
+    [AlwaysInterleave, RequiresRole(Roles.Monitor), Alias("ObserveDrift")]
+    Task<DriftAccepted> ObserveDrift(DriftObservationRequest request);
+
+    /// <summary>
     /// Records drift results in stream order (each idempotent by <see cref="DriftRecord.Seq"/>):
     /// updates the latest drift, writes <c>drift_detected</c> for each drifted one, and revokes when
     /// the profile says so, all in one write. Returns the latest drift. Called by the model's drift

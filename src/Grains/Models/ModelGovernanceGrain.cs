@@ -101,6 +101,26 @@ public sealed class ModelGovernanceGrain(
             state.Training?.Metrics, state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile, state.LatestDrift?.Seq ?? 0, state.DriftObservations));
     }
 
+    public async Task<DriftAccepted> ObserveDrift(DriftObservationRequest request)
+    {
+        var serving = MetricValidation.Require(request.ServingMetrics, "serving_metrics", allowEmpty: false);
+        var given = request.TrainingMetrics is null ? null : MetricValidation.Require(request.TrainingMetrics, "training_metrics", allowEmpty: false);
+        var distribution = request.Distribution is null
+            ? null
+            : new DistributionSample(
+                MetricValidation.RequireSample(request.Distribution.Training, "distribution.training"),
+                MetricValidation.RequireSample(request.Distribution.Serving, "distribution.serving"));
+        var baseline = (IReadOnlyDictionary<string, double>?)given ?? RequireModel().Training?.Metrics
+            ?? throw new GovernanceException(ErrorCodes.TrainingMissing, "The model has no recorded training metrics; give training_metrics.", "training_metrics");
+        var observation = new DriftObservation(
+            1, Guid.CreateVersion7().ToString(), GrainKey, CallerContext.Require().Principal, Rfc3339.Milliseconds(clock.GetUtcNow()), serving, baseline, distribution);
+        // Completes once the stream provider committed the event: accepted means it will be applied.
+        await this.GetStreamProvider(DriftStreams.ProviderName)
+            .GetStream<DriftObservation>(StreamId.Create(DriftStreams.Namespace, GrainKey))
+            .OnNextAsync(observation);
+        return new DriftAccepted(observation.EventId);
+    }
+
     public async Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records)
     {
         var profile = State.Approval is { } approval ? policies.Find(approval.Profile) : null;

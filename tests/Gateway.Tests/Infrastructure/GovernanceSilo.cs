@@ -9,7 +9,7 @@ namespace Governance.Gateway.Tests.Infrastructure;
 /// that is dropped and recreated when the class starts (the silo applies the migrations itself).
 /// Subclasses add configuration.
 /// </summary>
-public abstract class GovernanceSilo : IAsyncLifetime
+public abstract class GovernanceSilo : IAsyncLifetime, IApiTarget
 {
     private SiloApplicationFactory? _factory;
     private HttpClient? _http;

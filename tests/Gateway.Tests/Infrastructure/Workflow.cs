@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Governance.Gateway.Tests.Infrastructure;
 
 /// <summary>The steps most tests share — train, submit, register keys, sign — each asserting its success.</summary>
-public sealed class Workflow(GovernanceSilo silo)
+public sealed class Workflow(IApiTarget silo)
 {
     public static string NewModelId() => $"m-{Guid.NewGuid():N}";
 

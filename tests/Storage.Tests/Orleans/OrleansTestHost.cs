@@ -1,3 +1,4 @@
+using Governance.Client;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,11 +1,12 @@
 using Orleans.Configuration;
 using Orleans.Hosting;
 
-namespace Governance.Storage;
+namespace Governance.Client;
 
 /// <summary>
-/// An Orleans client that finds its gateways in the PostgreSQL membership table the silos of
-/// <see cref="SiloBuilderPostgresExtensions.UseGovernancePostgresClustering"/> write.
+/// An Orleans client that finds its gateways in the PostgreSQL membership table the silos write
+/// (Governance.Storage's <c>UseGovernancePostgresClustering</c>). Orleans loads Npgsql by its ADO.NET
+/// invariant name; the package only has to be in the output.
 /// </summary>
 public static class ClientBuilderPostgresExtensions
 {
@@ -19,7 +20,7 @@ public static class ClientBuilderPostgresExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return builder.UseAdoNetClustering((AdoNetClusteringClientOptions options) =>
         {
-            options.Invariant = OrleansAdoNetInvariant.Npgsql;
+            options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
         });
     }
