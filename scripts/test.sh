@@ -144,7 +144,7 @@ start_cluster() {
     }
     # fsync=off and friends: a throwaway cluster needs no durability, only speed.
     run_pg "$pg_bindir/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/postgres.log" -w -t 60 start -o \
-        "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$pg_tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$pg_tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
         >/dev/null || {
         cat "$pg_tmp/postgres.log" >&2 || true
         return 1

@@ -1,4 +1,5 @@
 using Governance.Grains;
+using Governance.Grains.Calls;
 using Governance.Grains.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,6 @@ namespace Governance.Client;
 /// </summary>
 public sealed class GovernanceClient(IClusterClient cluster, IOptions<GovernanceClientOptions> options, ILogger<GovernanceClient> logger)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
-
     /// <summary>The grain factory of the cluster, for calls this façade does not offer.</summary>
     public IGrainFactory Grains => cluster;
 
@@ -67,21 +66,8 @@ public sealed class GovernanceClient(IClusterClient cluster, IOptions<Governance
     public Task<ModelView> GetModelAsync(string modelId) =>
         QueryAsync("GetModel", modelId, () => Model(modelId).GetModel());
 
-    private async Task<T> QueryAsync<T>(string operation, string target, Func<Task<T>> call)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception exception) when (IsNoAnswer(exception) && attempt < options.Value.QueryAttempts)
-            {
-                ClientLog.QueryRetry(logger, operation, target, attempt);
-                await Task.Delay(RetryDelay);
-            }
-        }
-    }
+    private Task<T> QueryAsync<T>(string operation, string target, Func<Task<T>> call) =>
+        QueryRetry.RunAsync(call, options.Value.QueryAttempts, (attempt, _) => ClientLog.QueryRetry(logger, operation, target, attempt));
 
     private static async Task<T> CommandAsync<T>(string operation, string target, Func<Task<T>> call)
     {

@@ -5,6 +5,7 @@ using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
 using Governance.Gateway.OpenApi;
 using Governance.Grains;
+using Governance.Grains.Calls;
 using Governance.Grains.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -88,7 +89,7 @@ public static class GovernanceApi
     }
 
     private static async Task<Ok<ApprovalDocumentView>> GetApprovalDocument(string id, IGrainFactory grains) =>
-        TypedResults.Ok(await ModelGrain(grains, id).GetApprovalDocument());
+        TypedResults.Ok(await QueryRetry.RunAsync(() => ModelGrain(grains, id).GetApprovalDocument()));
 
     private static async Task<Ok<ApprovalView>> AddSignature(string id, HttpRequest request, IGrainFactory grains)
     {
@@ -116,13 +117,13 @@ public static class GovernanceApi
     }
 
     private static async Task<Ok<ModelView>> GetModel(string id, IGrainFactory grains) =>
-        TypedResults.Ok(await ModelGrain(grains, id).GetModel());
+        TypedResults.Ok(await QueryRetry.RunAsync(() => ModelGrain(grains, id).GetModel()));
 
     private static async Task<Ok<VerifyDecision>> Verify(
         string id, string? environment, string? scope, [FromQuery(Name = "weights_hash")] string? weightsHash, IGrainFactory grains)
     {
         var query = ValidQuery(new VerifyQuery(id, environment, scope, weightsHash), "");
-        var decision = await ModelGrain(grains, id).Verify(query);
+        var decision = await QueryRetry.RunAsync(() => ModelGrain(grains, id).Verify(query));
         CountDecision(decision);
         return TypedResults.Ok(decision);
     }
@@ -149,7 +150,7 @@ public static class GovernanceApi
         VerifyDecision decision;
         try
         {
-            decision = await grains.GetGrain<IModelGovernanceGrain>(query.ModelId!).Verify(query);
+            decision = await QueryRetry.RunAsync(() => grains.GetGrain<IModelGovernanceGrain>(query.ModelId!).Verify(query));
         }
         catch (Exception exception) when (ErrorHandlingMiddleware.IsUnavailable(exception))
         {
@@ -167,11 +168,11 @@ public static class GovernanceApi
         string id, [FromQuery(Name = "page_token")] string? pageToken, [FromQuery(Name = "limit")] string? limit, IGrainFactory grains)
     {
         var after = pageToken is null ? 0 : ParsePageToken(pageToken);
-        return TypedResults.Ok(await EvidenceGrain(grains, id).GetEvidence(after, PageSize(limit)));
+        return TypedResults.Ok(await QueryRetry.RunAsync(() => EvidenceGrain(grains, id).GetEvidence(after, PageSize(limit))));
     }
 
     private static async Task<Ok<ChainVerification>> VerifyEvidence(string id, IGrainFactory grains) =>
-        TypedResults.Ok(await EvidenceGrain(grains, id).VerifyEvidence());
+        TypedResults.Ok(await QueryRetry.RunAsync(() => EvidenceGrain(grains, id).VerifyEvidence()));
 
     private static async Task<Ok<ModelListPage>> ListModels(
         string? status,
@@ -199,7 +200,7 @@ public static class GovernanceApi
             throw GovernanceException.Invalid("page_token", "page_token is not one this API returned.");
         }
 
-        return TypedResults.Ok(await Listings(grains).ListModels(status, within, pageToken, PageSize(limit)));
+        return TypedResults.Ok(await QueryRetry.RunAsync(() => Listings(grains).ListModels(status, within, pageToken, PageSize(limit))));
     }
 
     private static async Task<Results<Created<KeyView>, Ok<KeyView>>> RegisterKey(
@@ -290,6 +291,6 @@ public static class GovernanceApi
 
         var size = PageSize(limit);
         var after = pageToken is null ? 0 : ParsePageToken(pageToken);
-        return TypedResults.Ok(await Listings(grains).ListDriftDeadLetters(modelId, after, size));
+        return TypedResults.Ok(await QueryRetry.RunAsync(() => Listings(grains).ListDriftDeadLetters(modelId, after, size)));
     }
 }

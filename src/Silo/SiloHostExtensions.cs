@@ -55,6 +55,7 @@ public static class SiloHostExtensions
                 o.ClusterId = orleans.ClusterId;
                 o.ServiceId = orleans.ServiceId;
             });
+            silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
             var advertised = IPAddress.Parse(orleans.Endpoints.AdvertisedIPAddress ?? IPAddress.Loopback.ToString());
             if (connectionString is null)

@@ -28,6 +28,8 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
             var (code, detail, field) = exception switch
             {
                 GovernanceException refusal => (refusal.Code, refusal.Message, refusal.Field),
+                _ when IsUnavailable(exception) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) =>
+                    (ErrorCodes.Unavailable, "The cluster did not answer, so whether this write was committed is unknown: read the model before repeating it.", null),
                 _ when IsUnavailable(exception) => (ErrorCodes.Unavailable, "The cluster is unavailable; retry later.", null),
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                     (ErrorCodes.PayloadTooLarge, "The request body exceeds the size limit.", "body"),

@@ -72,7 +72,13 @@ public abstract class HostProcess : IAsyncDisposable, IApiTarget
         _process.BeginErrorReadLine();
         while (clock.Elapsed < StartTimeout)
         {
-            Assert.False(_process.HasExited, $"{Project} exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}");
+            if (_process.HasExited)
+            {
+                var exitCode = _process.ExitCode;
+                await KillAsync();
+                Assert.Fail($"{Project} exited with {exitCode}:\n{Output}");
+            }
+
             if (await IsReadyAsync())
             {
                 return clock.Elapsed;
@@ -81,6 +87,8 @@ public abstract class HostProcess : IAsyncDisposable, IApiTarget
             await Task.Delay(100);
         }
 
+        // Leave no process behind for a start that failed.
+        await KillAsync();
         throw new TimeoutException($"{Project} was not ready within {StartTimeout}:\n{Output}");
     }
 

@@ -54,8 +54,9 @@ public sealed class LaunchedSilo : IAsyncLifetime
                 Listening = (await http.GetAsync(new Uri(BaseAddress, "/health/live"))).StatusCode == HttpStatusCode.OK;
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the client's timeout.
                 await Task.Delay(250);
             }
         }
