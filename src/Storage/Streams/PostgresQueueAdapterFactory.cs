@@ -72,7 +72,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
         Task.FromResult<IStreamFailureHandler>(new PostgresStreamFailureHandler(
-            this, (int)queueId.GetNumericId(), _setAside.Value, _options.SetAsideConsumer, _loggerFactory.CreateLogger<PostgresStreamFailureHandler>()));
+            this, (int)queueId.GetNumericId(), _setAside.Value, _options, _time, _loggerFactory.CreateLogger<PostgresStreamFailureHandler>()));
 
     public async ValueTask DisposeAsync()
     {

@@ -133,23 +133,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
 
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            foreach (var message in messages)
-            {
-                if (message is PostgresBatchContainer container)
-                {
-                    _confirmedOutOfOrder.Add(container);
-                }
-            }
-
-            while (_unconfirmed.TryPeek(out var oldest) && _confirmedOutOfOrder.Remove(oldest))
-            {
-                _unconfirmed.Dequeue();
-                _confirmed = Math.Max(_confirmed, oldest.LastSeq);
-            }
-        }
-
+        Confirm(messages.OfType<PostgresBatchContainer>());
         await SaveCheckpointIfDueAsync(force: false, cancellationToken);
     }
 
@@ -162,21 +146,63 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         StreamLog.ReceiverStopped(_logger, _log.Provider, _queue, _saved);
     }
 
-    /// <summary>The container read from this queue that holds <paramref name="token"/>'s event of <paramref name="streamId"/>, if still unconfirmed.</summary>
-    public PostgresBatchContainer? FindUnconfirmed(StreamId streamId, StreamSequenceToken token)
+    /// <summary>
+    /// The unconfirmed containers of <paramref name="streamId"/> that a delivery Orleans gave up on held: the one
+    /// holding <paramref name="token"/>'s event, then up to <paramref name="maxContainers"/> − 1 more of the stream
+    /// (a delivery takes up to that many), among those read at or before <paramref name="readBy"/> (a delivery is
+    /// formed when it is first attempted, at least the maximum delivery time before it is given up). Empty when
+    /// the token's container is no longer held.
+    /// </summary>
+    public List<PostgresBatchContainer> FindGivenUp(StreamId streamId, StreamSequenceToken token, int maxContainers, long readBy)
     {
+        var found = new List<PostgresBatchContainer>();
         lock (_lock)
         {
             foreach (var container in _unconfirmed)
             {
-                if (container.StreamId.Equals(streamId) && container.Seqs.Contains(token.SequenceNumber))
+                if (found.Count == maxContainers)
                 {
-                    return container;
+                    break;
+                }
+
+                if (!container.StreamId.Equals(streamId))
+                {
+                    continue;
+                }
+
+                if (found.Count == 0 ? container.Seqs.Contains(token.SequenceNumber) : container.ReadTimestamp <= readBy)
+                {
+                    found.Add(container);
+                }
+                else if (found.Count > 0)
+                {
+                    break;
                 }
             }
         }
 
-        return null;
+        return found;
+    }
+
+    /// <summary>
+    /// Counts <paramref name="containers"/> as delivered (Orleans confirms a delivery it gave up on never, so the
+    /// failure handler does once their events are set aside); the checkpoint moves past the longest confirmed prefix.
+    /// </summary>
+    public void Confirm(IEnumerable<PostgresBatchContainer> containers)
+    {
+        lock (_lock)
+        {
+            foreach (var container in containers)
+            {
+                _confirmedOutOfOrder.Add(container);
+            }
+
+            while (_unconfirmed.TryPeek(out var oldest) && _confirmedOutOfOrder.Remove(oldest))
+            {
+                _unconfirmed.Dequeue();
+                _confirmed = Math.Max(_confirmed, oldest.LastSeq);
+            }
+        }
     }
 
     private void Wake() => Interlocked.Exchange(ref _wake, 1);
@@ -266,6 +292,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private List<IBatchContainer> Group(List<StreamQueueEvent> events)
     {
         var containers = new List<IBatchContainer>();
+        var readAt = _time.GetTimestamp();
         var start = 0;
         for (var i = 1; i <= events.Count; i++)
         {
@@ -284,7 +311,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
                 }
 
                 containers.Add(new PostgresBatchContainer(
-                    StreamId.Create(events[start].Namespace, events[start].Key), seqs, payloads, appendedAt, _codec));
+                    StreamId.Create(events[start].Namespace, events[start].Key), seqs, payloads, appendedAt, _codec, readAt));
                 start = i;
             }
         }

@@ -19,7 +19,8 @@ public static class PostgresStreamHostingExtensions
     /// Adds persistent stream provider <paramref name="name"/> (usually
     /// <see cref="GovernanceStorageNames.StreamProvider"/>) over the PostgreSQL log at
     /// <paramref name="connectionString"/>, with Orleans' pulling agent set from the options
-    /// (<see cref="PostgresStreamOptions.PullingPeriod"/>, <see cref="PostgresStreamOptions.MaxEventDeliveryTime"/>).
+    /// (<see cref="PostgresStreamOptions.PullingPeriod"/>, <see cref="PostgresStreamOptions.MaxEventDeliveryTime"/>,
+    /// <see cref="PostgresStreamOptions.MaxContainersPerDelivery"/>).
     /// </summary>
     public static ISiloBuilder AddGovernancePostgresStreams(
         this ISiloBuilder builder, string name, string connectionString, Action<PostgresStreamOptions>? configure = null)
@@ -34,6 +35,7 @@ public static class PostgresStreamHostingExtensions
                 var ours = monitor.Get(name);
                 options.GetQueueMsgsTimerPeriod = ours.PullingPeriod;
                 options.MaxEventDeliveryTime = ours.MaxEventDeliveryTime;
+                options.BatchContainerBatchSize = ours.MaxContainersPerDelivery;
             }));
         });
     }

@@ -25,6 +25,15 @@ public sealed class PostgresStreamOptions
     /// </summary>
     public int MaxEventsPerContainer { get; set; } = 1;
 
+    /// <summary>
+    /// Most batch containers of one stream Orleans hands its consumer in one call
+    /// (<c>StreamPullingAgentOptions.BatchContainerBatchSize</c>): what queued up for a stream while its consumer
+    /// was busy arrives together, so a batch observer can record it in one write. Default 1. As with
+    /// <see cref="MaxEventsPerContainer"/>, Orleans retries and gives up on a whole delivery: raise it only for
+    /// consumers that set poison events aside themselves.
+    /// </summary>
+    public int MaxContainersPerDelivery { get; set; } = 1;
+
     /// <summary>Most appends (of any streams of one queue) committed in one transaction. Default 512.</summary>
     public int MaxAppendsPerTransaction { get; set; } = 512;
 

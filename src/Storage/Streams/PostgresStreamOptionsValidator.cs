@@ -15,6 +15,7 @@ public sealed class PostgresStreamOptionsValidator : IValidateOptions<PostgresSt
 
         Positive(options.ReadBatchSize, nameof(options.ReadBatchSize));
         Positive(options.MaxEventsPerContainer, nameof(options.MaxEventsPerContainer));
+        Positive(options.MaxContainersPerDelivery, nameof(options.MaxContainersPerDelivery));
         Positive(options.MaxAppendsPerTransaction, nameof(options.MaxAppendsPerTransaction));
         Positive(options.CleanupBatchSize, nameof(options.CleanupBatchSize));
         Positive(options.CacheSize, nameof(options.CacheSize));
