@@ -54,6 +54,10 @@ public static class PostgresStreamHostingExtensions
     {
         services.AddOptions<PostgresStreamOptions>(name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStreamOptions>, PostgresStreamOptionsValidator>());
-        services.AddKeyedSingleton(DataSourceKey(name), (_, _) => NpgsqlDataSource.Create(connectionString));
+        // The provider's statements leave no session state behind, so a pooled connection needs no DISCARD ALL
+        // before its next use (the listener's connection goes back only when it stops or fails; still listening,
+        // it would only drop notifications nobody handles).
+        services.AddKeyedSingleton(DataSourceKey(name), (_, _) =>
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString));
     }
 }
