@@ -7,7 +7,7 @@ namespace Governance.Storage.Streams;
 /// <summary>
 /// Reads one queue for Orleans' pulling agent. Keeps an in-memory read position (starting at the
 /// durable checkpoint); a pulling tick queries only when a notification (or a previous full read, or a
-/// failed one) says there may be events. Consecutive events of one stream become one batch container.
+/// failed one) says there may be events, and with nothing to read waits a little for a notification. Consecutive events of one stream become one batch container.
 /// When Orleans confirms containers (the cache purged them), the checkpoint moves to the last event of
 /// the longest confirmed prefix of what was read, and is written at most once per
 /// <see cref="PostgresStreamOptions.CheckpointInterval"/> and at shutdown. Storage failures never
@@ -40,6 +40,8 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private long _retryAfterTimestamp;
     private bool _unavailable;
     private int _wake = 1;
+    private long _lastFruitfulReadTimestamp;
+    private TaskCompletionSource _woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresQueueAdapterReceiver(
         PostgresStreamLog log, PostgresStreamNotifications notifications, IStreamPayloadCodec codec, PostgresStreamOptions options,
@@ -85,9 +87,23 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         await SaveCheckpointIfDueAsync(force: false, cancellationToken);
         await CleanupIfDueAsync(cancellationToken);
 
-        if (Interlocked.Exchange(ref _wake, 0) == 0)
+        if (Interlocked.Exchange(ref _wake, 0) == 0 && !await WaitForWakeAsync(cancellationToken))
         {
             return [];
+        }
+
+        // Under load every append wakes the queue: reading at most once per interval gathers the appends
+        // of several transactions into one read (and a model's events into one container).
+        var sinceLastRead = _time.GetElapsedTime(_lastFruitfulReadTimestamp);
+        if (sinceLastRead < _options.MinReadInterval)
+        {
+            await Task.Delay(_options.MinReadInterval - sinceLastRead, _time, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Wake();
+                return [];
+            }
         }
 
         var limit = maxCount <= 0 ? _options.ReadBatchSize : Math.Min(maxCount, _options.ReadBatchSize);
@@ -113,6 +129,8 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         {
             return [];
         }
+
+        _lastFruitfulReadTimestamp = _time.GetTimestamp();
 
         var containers = Group(events);
         lock (_lock)
@@ -205,7 +223,35 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         }
     }
 
-    private void Wake() => Interlocked.Exchange(ref _wake, 1);
+    private void Wake()
+    {
+        Interlocked.Exchange(ref _wake, 1);
+        Volatile.Read(ref _woken).TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="PostgresStreamOptions.NotificationWait"/> for a notification, so an event is read as
+    /// soon as its append commits rather than at the next pulling tick. True (and the wake-up taken) if one came.
+    /// </summary>
+    private async Task<bool> WaitForWakeAsync(CancellationToken cancellationToken)
+    {
+        if (_options.NotificationWait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        // A fresh signal before the second look: a wake-up in between is seen by that look, a later one completes it.
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _woken, woken);
+        if (Interlocked.Exchange(ref _wake, 0) == 1)
+        {
+            return true;
+        }
+
+        await woken.Task.WaitAsync(_options.NotificationWait, _time, cancellationToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return !cancellationToken.IsCancellationRequested && Interlocked.Exchange(ref _wake, 0) == 1;
+    }
 
     private async Task<bool> TryInitializeAsync(CancellationToken cancellationToken)
     {
