@@ -58,10 +58,10 @@ public sealed class PostgresStreamOptions
     /// <summary>
     /// Orleans' pulling period (<c>StreamPullingAgentOptions.GetQueueMsgsTimerPeriod</c>). A tick of an idle
     /// receiver costs no query (a notification tells it when its queue has new events) and waits up to
-    /// <see cref="NotificationWait"/> for one, so the period only bounds how often an idle queue is looked at
-    /// (and its checkpoint saved). Default 100 ms (Orleans' default).
+    /// <see cref="NotificationWait"/> for one; Orleans' next tick comes one period after a pull ends, so an
+    /// event appended in that gap waits for it. Default 10 ms.
     /// </summary>
-    public TimeSpan PullingPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PullingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// How long a pull with nothing to read waits for a notification before it returns empty: a new event is
