@@ -17,6 +17,7 @@
 #   BENCH_PHASES ["a b c d e"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
+#   BENCH_PG_STAT_STATEMENTS [0]  1: load pg_stat_statements and keep its view of the ingest window in the raw files
 #   BENCH_PREVIOUS [bench/results/home-made-runtime.md]  an earlier table whose figures are shown beside the new ones
 #   BENCH_PREVIOUS_LABEL ["home-made runtime (8c82199)"]  that column's heading
 set -euo pipefail
@@ -49,6 +50,8 @@ ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
 ingest_warmup="${BENCH_INGEST_WARMUP:-60}"
 phases="${BENCH_PHASES:-a b c d e}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
+pg_stat_statements=""
+[[ ${BENCH_PG_STAT_STATEMENTS:-0} == 1 ]] && pg_stat_statements=1
 previous="${BENCH_PREVIOUS:-bench/results/home-made-runtime.md}"
 previous_label="${BENCH_PREVIOUS_LABEL:-home-made runtime (8c82199)}"
 
@@ -150,7 +153,7 @@ log "starting PostgreSQL ($pg_bindir) on 127.0.0.1:$pg_port, fsync on"
 as_postgres "$pg_bindir/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$pg_dir/initdb.log" 2>&1 \
     || { cat "$pg_dir/initdb.log" >&2; exit 1; }
 as_postgres "$pg_bindir/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_dir -c shared_buffers=256MB -c max_connections=200" \
+    "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_dir -c shared_buffers=256MB -c max_connections=200${pg_stat_statements:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all}" \
     >/dev/null || { cat "$pg_dir/postgres.log" >&2; exit 1; }
 pg_started=1
 postmaster_pid="$(head -n 1 "$pg_dir/data/postmaster.pid")"
@@ -280,11 +283,19 @@ phase_e() {
     local go="$results/ingest-window-closed"
     driver drift-drain --url "$silo_url" --ingest-ids "$ids" --go "$go" --out "$results/drift-drain.json" &
     local drain_pid=$!
+    if [[ -n $pg_stat_statements ]]; then
+        pg psql -q -d governance -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+    fi
     cpu_sample ingest-cpu-before
     WRK_REPORT="$results/ingest.json" wrk -t2 -c"$ingest_connections" -d"${ingest_seconds}s" --latency -H "$monitor_header" \
         -s bench/wrk/governance.lua "$silo_url/v1/models" -- drift "$ids" | tee "$results/ingest.wrk.txt"
     touch "$go"
     cpu_sample ingest-cpu-after
+    if [[ -n $pg_stat_statements ]]; then
+        # The window's statements (the drain's marker round adds a little), costliest first.
+        pg psql -d governance -c "SELECT calls, rows, round(total_exec_time::numeric, 1) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" >"$results/ingest-statements.txt"
+    fi
     wait "$drain_pid"
     stop_silo
 

@@ -57,6 +57,15 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
 
     /// <summary>
+    /// Compares stream events with the baseline each carries under the drift thresholds of the model's
+    /// profile and records the results as <see cref="RecordDrift"/> does (events at or before the last
+    /// recorded seq are skipped), in one call and one write. Returns how far the stream is applied. Called
+    /// by the model's drift monitor only.
+    /// </summary>
+    [ClusterOnly, Alias("RecordDriftEvents")]
+    Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events);
+
+    /// <summary>
     /// Records <c>expired</c> and <c>approval_expired</c> when the live approval's expiry has passed;
     /// nothing otherwise (idempotent). Called by the silos' expiry catch-up.
     /// </summary>

@@ -78,6 +78,7 @@ public static class SiloHostExtensions
                         // A model's queued observations arrive together and are recorded in one write; the
                         // drift monitor isolates an observation that fails on its own.
                         streams.MaxEventsPerContainer = 64;
+                        streams.MaxContainersPerDelivery = 64;
                         configuration.GetSection("Governance:Streams").Bind(streams);
                     });
                 silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Governance.Grains.Policy;
 using Governance.Grains.Wire;
 using Governance.Storage;
 using Governance.Storage.Streams;
@@ -11,9 +10,9 @@ using Orleans.Streams;
 namespace Governance.Grains.Drift;
 
 /// <summary>
-/// One model's drift monitor, implicitly subscribed to the model's drift stream: compares each
-/// observation with the baseline it carries under the thresholds of the model's profile and records
-/// the result on the model. Stateless: the model keeps how far its stream was applied, and redelivered
+/// One model's drift monitor, implicitly subscribed to the model's drift stream: hands each delivery to
+/// the model in one call, which compares each observation with the baseline it carries under the
+/// thresholds of its profile and records the results. Stateless: the model keeps how far its stream was applied, and redelivered
 /// events (delivery is at least once) are skipped by their stream sequence number.
 /// An observation that fails for a reason of its own <see cref="DriftDeliveryOptions.MaxDeliveryAttempts"/>
 /// times is set aside durably and acknowledged, so it never blocks the model's later observations;
@@ -22,7 +21,6 @@ namespace Governance.Grains.Drift;
 [GrainType("drift-monitor")]
 [ImplicitStreamSubscription(DriftStreams.Namespace)]
 public sealed class DriftMonitorGrain(
-    IPolicyCatalog policies,
     IStreamSetAside setAside,
     IOptions<DriftDeliveryOptions> options,
     ILogger<DriftMonitorGrain> logger)
@@ -113,26 +111,8 @@ public sealed class DriftMonitorGrain(
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    private async Task RecordAsync(IReadOnlyList<(DriftObservation Item, long Seq)> events)
-    {
-        var model = Model();
-        var context = await model.GetDriftContext();
-        var thresholds = (policies.Find(context.Profile) ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
-        var records = new List<DriftRecord>(events.Count);
-        foreach (var (item, seq) in events)
-        {
-            if (seq > context.LastSeq)
-            {
-                var result = DriftCalculator.Compute(item.TrainingMetrics, item.ServingMetrics, item.Distribution, thresholds);
-                records.Add(new DriftRecord(item.EventId, seq, item.ObservedAt, result));
-            }
-        }
-
-        if (records.Count > 0)
-        {
-            await model.RecordDrift(records);
-        }
-    }
+    private Task RecordAsync(IReadOnlyList<(DriftObservation Item, long Seq)> events) =>
+        Model().RecordDriftEvents([.. events.Select(e => new DriftStreamEvent(e.Seq, e.Item))]);
 
     private long SeqOf(StreamSequenceToken? token) =>
         token?.SequenceNumber ?? throw new InvalidOperationException($"A drift event of {ModelId} came without a sequence token.");

@@ -134,6 +134,29 @@ public sealed class ModelGovernanceGrain(
         return ModelViews.Drift(State.LatestDrift ?? throw new GovernanceException(ErrorCodes.NotFound, $"Model '{GrainKey}' has no drift result."));
     }
 
+    public async Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events)
+    {
+        var state = RequireModel();
+        var thresholds = (policies.Find(state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile) ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
+        var lastSeq = state.LatestDrift?.Seq ?? 0;
+        var records = new List<DriftRecord>(events.Count);
+        foreach (var (seq, observation) in events)
+        {
+            if (seq > lastSeq)
+            {
+                var result = DriftCalculator.Compute(observation.TrainingMetrics, observation.ServingMetrics, observation.Distribution, thresholds);
+                records.Add(new DriftRecord(observation.EventId, seq, observation.ObservedAt, result));
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            await RecordDrift(records);
+        }
+
+        return new DriftProgress(State.DriftObservations, State.LatestDrift?.Seq ?? 0);
+    }
+
     public Task<VerifyDecision> Verify(VerifyQuery query) =>
         Task.FromResult(ModelStateMachine.Verify(State, query, clock.GetUtcNow()));
 

@@ -22,6 +22,9 @@ public sealed class PostgresBatchContainer : IBatchContainer, IOnDeserialized
     [NonSerialized]
     private object[]? _decoded;
 
+    [NonSerialized]
+    private readonly long _readTimestamp;
+
     [Id(1)]
     private readonly long[] _seqs;
 
@@ -32,8 +35,9 @@ public sealed class PostgresBatchContainer : IBatchContainer, IOnDeserialized
     private readonly DateTimeOffset[] _appendedAt;
 
     internal PostgresBatchContainer(
-        StreamId streamId, long[] seqs, string[] payloads, DateTimeOffset[] appendedAt, IStreamPayloadCodec codec)
+        StreamId streamId, long[] seqs, string[] payloads, DateTimeOffset[] appendedAt, IStreamPayloadCodec codec, long readTimestamp = 0)
     {
+        _readTimestamp = readTimestamp;
         StreamId = streamId;
         _seqs = seqs;
         _payloads = payloads;
@@ -57,6 +61,9 @@ public sealed class PostgresBatchContainer : IBatchContainer, IOnDeserialized
     /// <summary>The token of the first event.</summary>
     [Id(4)]
     public StreamSequenceToken SequenceToken { get; }
+
+    /// <summary>When the receiver read it (<see cref="TimeProvider.GetTimestamp"/>; 0 where it was deserialized).</summary>
+    internal long ReadTimestamp => _readTimestamp;
 
     /// <summary>The seq of the last event.</summary>
     public long LastSeq => _seqs[^1];

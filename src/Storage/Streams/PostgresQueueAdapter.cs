@@ -27,15 +27,10 @@ internal sealed class PostgresQueueAdapter(PostgresQueueAdapterFactory factory, 
             ?? throw new ArgumentException("The PostgreSQL stream provider needs streams with a namespace.", nameof(streamId));
         var key = streamId.GetKeyAsString();
         var codec = factory.Codec;
-        var appends = events.Select(item => new StreamQueueAppend(
-            streamNamespace, key, codec.Encode(item ?? throw new ArgumentException("A stream event cannot be null.", nameof(events))))).ToArray();
-        if (appends.Length == 0)
-        {
-            return Task.CompletedTask;
-        }
-
         var queue = (int)factory.QueueMapper.GetQueueForStream(streamId).GetNumericId();
-        return factory.AppenderFor(queue).AppendAsync(appends);
+        var appends = events.Select(item => new StreamQueueAppend(
+            queue, streamNamespace, key, codec.Encode(item ?? throw new ArgumentException("A stream event cannot be null.", nameof(events))))).ToArray();
+        return appends.Length == 0 ? Task.CompletedTask : factory.Appender.AppendAsync(appends);
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => factory.CreateReceiver(queueId);

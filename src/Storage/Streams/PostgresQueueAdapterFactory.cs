@@ -24,7 +24,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
     private readonly TimeProvider _time;
     private readonly IQueueAdapterCache _cache;
     private readonly PostgresStreamNotifications _notifications;
-    private readonly ConcurrentDictionary<int, PostgresStreamAppender> _appenders = new();
+    private readonly Lazy<PostgresStreamAppender> _appender;
     private readonly ConcurrentDictionary<int, PostgresQueueAdapterReceiver> _receivers = new();
     private readonly Lazy<IStreamPayloadCodec> _codec;
     private readonly Lazy<IStreamSetAside> _setAside;
@@ -41,6 +41,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
         QueueMapper = new PostgresStreamQueueMapper(name, options.QueueCount);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggerFactory);
         _notifications = new PostgresStreamNotifications(dataSource, name, loggerFactory.CreateLogger<PostgresStreamNotifications>());
+        _appender = new(() => new PostgresStreamAppender(Log, options.MaxAppendsPerTransaction));
         _codec = new(() => services.GetKeyedService<IStreamPayloadCodec>(name) ?? services.GetRequiredService<IStreamPayloadCodec>());
         _setAside = new(() => services.GetKeyedService<IStreamSetAside>(name)
             ?? new PostgresStreamSetAside(dataSource, name, options.QueueCount));
@@ -72,20 +73,19 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
         Task.FromResult<IStreamFailureHandler>(new PostgresStreamFailureHandler(
-            this, (int)queueId.GetNumericId(), _setAside.Value, _options.SetAsideConsumer, _loggerFactory.CreateLogger<PostgresStreamFailureHandler>()));
+            this, (int)queueId.GetNumericId(), _setAside.Value, _options, _time, _loggerFactory.CreateLogger<PostgresStreamFailureHandler>()));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var appender in _appenders.Values)
+        if (_appender.IsValueCreated)
         {
-            await appender.DisposeAsync();
+            await _appender.Value.DisposeAsync();
         }
 
         await _notifications.DisposeAsync();
     }
 
-    internal PostgresStreamAppender AppenderFor(int queue) =>
-        _appenders.GetOrAdd(queue, q => new PostgresStreamAppender(Log, q, _options.MaxAppendsPerTransaction));
+    internal PostgresStreamAppender Appender => _appender.Value;
 
     internal PostgresQueueAdapterReceiver? ReceiverFor(int queue) => _receivers.GetValueOrDefault(queue);
 

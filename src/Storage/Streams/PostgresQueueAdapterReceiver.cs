@@ -7,7 +7,7 @@ namespace Governance.Storage.Streams;
 /// <summary>
 /// Reads one queue for Orleans' pulling agent. Keeps an in-memory read position (starting at the
 /// durable checkpoint); a pulling tick queries only when a notification (or a previous full read, or a
-/// failed one) says there may be events. Consecutive events of one stream become one batch container.
+/// failed one) says there may be events, and with nothing to read waits a little for a notification. Consecutive events of one stream become one batch container.
 /// When Orleans confirms containers (the cache purged them), the checkpoint moves to the last event of
 /// the longest confirmed prefix of what was read, and is written at most once per
 /// <see cref="PostgresStreamOptions.CheckpointInterval"/> and at shutdown. Storage failures never
@@ -40,6 +40,8 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private long _retryAfterTimestamp;
     private bool _unavailable;
     private int _wake = 1;
+    private long _lastFruitfulReadTimestamp;
+    private TaskCompletionSource _woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresQueueAdapterReceiver(
         PostgresStreamLog log, PostgresStreamNotifications notifications, IStreamPayloadCodec codec, PostgresStreamOptions options,
@@ -85,9 +87,23 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         await SaveCheckpointIfDueAsync(force: false, cancellationToken);
         await CleanupIfDueAsync(cancellationToken);
 
-        if (Interlocked.Exchange(ref _wake, 0) == 0)
+        if (Interlocked.Exchange(ref _wake, 0) == 0 && !await WaitForWakeAsync(cancellationToken))
         {
             return [];
+        }
+
+        // Under load every append wakes the queue: reading at most once per interval gathers the appends
+        // of several transactions into one read (and a model's events into one container).
+        var sinceLastRead = _time.GetElapsedTime(_lastFruitfulReadTimestamp);
+        if (sinceLastRead < _options.MinReadInterval)
+        {
+            await Task.Delay(_options.MinReadInterval - sinceLastRead, _time, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Wake();
+                return [];
+            }
         }
 
         var limit = maxCount <= 0 ? _options.ReadBatchSize : Math.Min(maxCount, _options.ReadBatchSize);
@@ -114,6 +130,8 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
             return [];
         }
 
+        _lastFruitfulReadTimestamp = _time.GetTimestamp();
+
         var containers = Group(events);
         lock (_lock)
         {
@@ -133,23 +151,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
 
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            foreach (var message in messages)
-            {
-                if (message is PostgresBatchContainer container)
-                {
-                    _confirmedOutOfOrder.Add(container);
-                }
-            }
-
-            while (_unconfirmed.TryPeek(out var oldest) && _confirmedOutOfOrder.Remove(oldest))
-            {
-                _unconfirmed.Dequeue();
-                _confirmed = Math.Max(_confirmed, oldest.LastSeq);
-            }
-        }
-
+        Confirm(messages.OfType<PostgresBatchContainer>());
         await SaveCheckpointIfDueAsync(force: false, cancellationToken);
     }
 
@@ -162,24 +164,94 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         StreamLog.ReceiverStopped(_logger, _log.Provider, _queue, _saved);
     }
 
-    /// <summary>The container read from this queue that holds <paramref name="token"/>'s event of <paramref name="streamId"/>, if still unconfirmed.</summary>
-    public PostgresBatchContainer? FindUnconfirmed(StreamId streamId, StreamSequenceToken token)
+    /// <summary>
+    /// The unconfirmed containers of <paramref name="streamId"/> that a delivery Orleans gave up on held: the one
+    /// holding <paramref name="token"/>'s event, then up to <paramref name="maxContainers"/> − 1 more of the stream
+    /// (a delivery takes up to that many), among those read at or before <paramref name="readBy"/> (a delivery is
+    /// formed when it is first attempted, at least the maximum delivery time before it is given up). Empty when
+    /// the token's container is no longer held.
+    /// </summary>
+    public List<PostgresBatchContainer> FindGivenUp(StreamId streamId, StreamSequenceToken token, int maxContainers, long readBy)
     {
+        var found = new List<PostgresBatchContainer>();
         lock (_lock)
         {
             foreach (var container in _unconfirmed)
             {
-                if (container.StreamId.Equals(streamId) && container.Seqs.Contains(token.SequenceNumber))
+                if (found.Count == maxContainers)
                 {
-                    return container;
+                    break;
+                }
+
+                if (!container.StreamId.Equals(streamId))
+                {
+                    continue;
+                }
+
+                if (found.Count == 0 ? container.Seqs.Contains(token.SequenceNumber) : container.ReadTimestamp <= readBy)
+                {
+                    found.Add(container);
+                }
+                else if (found.Count > 0)
+                {
+                    break;
                 }
             }
         }
 
-        return null;
+        return found;
     }
 
-    private void Wake() => Interlocked.Exchange(ref _wake, 1);
+    /// <summary>
+    /// Counts <paramref name="containers"/> as delivered (Orleans confirms a delivery it gave up on never, so the
+    /// failure handler does once their events are set aside); the checkpoint moves past the longest confirmed prefix.
+    /// </summary>
+    public void Confirm(IEnumerable<PostgresBatchContainer> containers)
+    {
+        lock (_lock)
+        {
+            foreach (var container in containers)
+            {
+                _confirmedOutOfOrder.Add(container);
+            }
+
+            while (_unconfirmed.TryPeek(out var oldest) && _confirmedOutOfOrder.Remove(oldest))
+            {
+                _unconfirmed.Dequeue();
+                _confirmed = Math.Max(_confirmed, oldest.LastSeq);
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        Interlocked.Exchange(ref _wake, 1);
+        Volatile.Read(ref _woken).TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="PostgresStreamOptions.NotificationWait"/> for a notification, so an event is read as
+    /// soon as its append commits rather than at the next pulling tick. True (and the wake-up taken) if one came.
+    /// </summary>
+    private async Task<bool> WaitForWakeAsync(CancellationToken cancellationToken)
+    {
+        if (_options.NotificationWait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        // A fresh signal before the second look: a wake-up in between is seen by that look, a later one completes it.
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _woken, woken);
+        if (Interlocked.Exchange(ref _wake, 0) == 1)
+        {
+            return true;
+        }
+
+        await woken.Task.WaitAsync(_options.NotificationWait, _time, cancellationToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return !cancellationToken.IsCancellationRequested && Interlocked.Exchange(ref _wake, 0) == 1;
+    }
 
     private async Task<bool> TryInitializeAsync(CancellationToken cancellationToken)
     {
@@ -266,6 +338,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private List<IBatchContainer> Group(List<StreamQueueEvent> events)
     {
         var containers = new List<IBatchContainer>();
+        var readAt = _time.GetTimestamp();
         var start = 0;
         for (var i = 1; i <= events.Count; i++)
         {
@@ -284,7 +357,7 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
                 }
 
                 containers.Add(new PostgresBatchContainer(
-                    StreamId.Create(events[start].Namespace, events[start].Key), seqs, payloads, appendedAt, _codec));
+                    StreamId.Create(events[start].Namespace, events[start].Key), seqs, payloads, appendedAt, _codec, readAt));
                 start = i;
             }
         }

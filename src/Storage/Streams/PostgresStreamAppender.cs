@@ -3,25 +3,27 @@ using System.Threading.Channels;
 namespace Governance.Storage.Streams;
 
 /// <summary>
-/// Commits the appends to one queue: appends arriving while a transaction runs wait and then commit
-/// together in the next one (group commit), in arrival order. A queue's appends are serialized by its
-/// head row lock anyway, so one writer per queue and process loses no concurrency. Each caller learns
-/// the outcome of the transaction holding its events: committed, or failed with nothing written.
+/// Commits the appends of one provider (group commit): appends arriving while transactions run wait and
+/// then commit together in the next one, whatever their queues, in arrival order. A few transactions are
+/// in flight at once, so one waiting for its commit does not hold back the next batch; appends of one queue
+/// still commit one after another (its head row lock). Each caller learns the outcome of the transaction
+/// holding its events: committed, or failed with nothing written.
 /// </summary>
 internal sealed class PostgresStreamAppender : IAsyncDisposable
 {
-    private readonly PostgresStreamLog _log;
-    private readonly int _queue;
-    private readonly int _maxAppendsPerTransaction;
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writing;
+    /// <summary>Append transactions in flight at once.</summary>
+    private const int Writers = 2;
 
-    public PostgresStreamAppender(PostgresStreamLog log, int queue, int maxAppendsPerTransaction)
+    private readonly PostgresStreamLog _log;
+    private readonly int _maxAppendsPerTransaction;
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _writing;
+
+    public PostgresStreamAppender(PostgresStreamLog log, int maxAppendsPerTransaction)
     {
         _log = log;
-        _queue = queue;
         _maxAppendsPerTransaction = maxAppendsPerTransaction;
-        _writing = Task.Run(WriteAsync);
+        _writing = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync))];
     }
 
     /// <summary>Completes once <paramref name="appends"/> are committed, in order and together.</summary>
@@ -39,7 +41,7 @@ internal sealed class PostgresStreamAppender : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
-        await _writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task WriteAsync()
@@ -56,9 +58,14 @@ internal sealed class PostgresStreamAppender : IAsyncDisposable
                 events.AddRange(pending.Appends);
             }
 
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
-                await _log.AppendAsync(_queue, events, CancellationToken.None);
+                await _log.AppendAsync(events, CancellationToken.None);
                 foreach (var pending in group)
                 {
                     pending.Done.TrySetResult();

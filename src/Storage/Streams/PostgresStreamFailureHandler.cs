@@ -5,13 +5,15 @@ using Orleans.Streams;
 namespace Governance.Storage.Streams;
 
 /// <summary>
-/// Called by Orleans when it gives up delivering a batch container (its MaxEventDeliveryTime passed):
-/// records each event of the container set aside (error "delivery time exceeded") instead of letting
+/// Called by Orleans when it gives up delivering a batch container, or a delivery of up to
+/// <see cref="PostgresStreamOptions.MaxContainersPerDelivery"/> of them (its MaxEventDeliveryTime passed):
+/// records each of their events set aside (error "delivery time exceeded") instead of letting
 /// it go silently, and logs it at Error once. The subscription is not faulted: later events of the
 /// stream are delivered.
 /// </summary>
 internal sealed class PostgresStreamFailureHandler(
-    PostgresQueueAdapterFactory factory, int queue, IStreamSetAside setAside, string consumer, ILogger logger) : IStreamFailureHandler
+    PostgresQueueAdapterFactory factory, int queue, IStreamSetAside setAside, PostgresStreamOptions options, TimeProvider time, ILogger logger)
+    : IStreamFailureHandler
 {
     public const string DeliveryTimeExceeded = "delivery time exceeded";
 
@@ -25,7 +27,10 @@ internal sealed class PostgresStreamFailureHandler(
         }
 
         var events = new List<StreamQueueEvent>();
-        if (factory.ReceiverFor(queue)?.FindUnconfirmed(streamIdentity, sequenceToken) is { } container)
+        var receiver = factory.ReceiverFor(queue);
+        var readBy = time.GetTimestamp() - (long)(options.MaxEventDeliveryTime.TotalSeconds * time.TimestampFrequency);
+        var containers = receiver?.FindGivenUp(streamIdentity, sequenceToken, options.MaxContainersPerDelivery, readBy) ?? [];
+        foreach (var container in containers)
         {
             for (var i = 0; i < container.Seqs.Count; i++)
             {
@@ -33,7 +38,8 @@ internal sealed class PostgresStreamFailureHandler(
                     container.Seqs[i], streamIdentity.GetNamespace() ?? "", streamIdentity.GetKeyAsString(), container.Payloads[i], container.AppendedAt[i]));
             }
         }
-        else
+
+        if (containers.Count == 0)
         {
             try
             {
@@ -54,18 +60,27 @@ internal sealed class PostgresStreamFailureHandler(
             }
         }
 
-        StreamLog.DeliveryGivenUp(logger, streamIdentity, events[0].Seq, events[^1].Seq, events.Count, consumer);
+        StreamLog.DeliveryGivenUp(logger, streamIdentity, events[0].Seq, events[^1].Seq, events.Count, options.SetAsideConsumer);
+        var allSetAside = true;
         foreach (var e in events)
         {
             try
             {
                 // Orleans does not tell how many attempts it made: 0 stands for "unknown".
-                await setAside.SetAsideAsync(consumer, e.Namespace, e.Key, e.Seq, e.Payload, DeliveryTimeExceeded, 0, CancellationToken.None);
+                await setAside.SetAsideAsync(options.SetAsideConsumer, e.Namespace, e.Key, e.Seq, e.Payload, DeliveryTimeExceeded, 0, CancellationToken.None);
             }
             catch (Exception exception) when (exception is StorageUnavailableException)
             {
+                allSetAside = false;
                 StreamLog.SetAsideFailed(logger, exception, streamIdentity, e.Seq);
             }
+        }
+
+        // Orleans never confirms what it gave up on; once set aside, the checkpoint may pass it. Otherwise
+        // it comes again after a restart.
+        if (allSetAside && containers.Count > 0)
+        {
+            receiver!.Confirm(containers);
         }
     }
 

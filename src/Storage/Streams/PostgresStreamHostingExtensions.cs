@@ -19,7 +19,8 @@ public static class PostgresStreamHostingExtensions
     /// Adds persistent stream provider <paramref name="name"/> (usually
     /// <see cref="GovernanceStorageNames.StreamProvider"/>) over the PostgreSQL log at
     /// <paramref name="connectionString"/>, with Orleans' pulling agent set from the options
-    /// (<see cref="PostgresStreamOptions.PullingPeriod"/>, <see cref="PostgresStreamOptions.MaxEventDeliveryTime"/>).
+    /// (<see cref="PostgresStreamOptions.PullingPeriod"/>, <see cref="PostgresStreamOptions.MaxEventDeliveryTime"/>,
+    /// <see cref="PostgresStreamOptions.MaxContainersPerDelivery"/>).
     /// </summary>
     public static ISiloBuilder AddGovernancePostgresStreams(
         this ISiloBuilder builder, string name, string connectionString, Action<PostgresStreamOptions>? configure = null)
@@ -34,6 +35,7 @@ public static class PostgresStreamHostingExtensions
                 var ours = monitor.Get(name);
                 options.GetQueueMsgsTimerPeriod = ours.PullingPeriod;
                 options.MaxEventDeliveryTime = ours.MaxEventDeliveryTime;
+                options.BatchContainerBatchSize = ours.MaxContainersPerDelivery;
             }));
         });
     }
@@ -52,6 +54,10 @@ public static class PostgresStreamHostingExtensions
     {
         services.AddOptions<PostgresStreamOptions>(name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStreamOptions>, PostgresStreamOptionsValidator>());
-        services.AddKeyedSingleton(DataSourceKey(name), (_, _) => NpgsqlDataSource.Create(connectionString));
+        // The provider's statements leave no session state behind, so a pooled connection needs no DISCARD ALL
+        // before its next use (the listener's connection goes back only when it stops or fails; still listening,
+        // it would only drop notifications nobody handles).
+        services.AddKeyedSingleton(DataSourceKey(name), (_, _) =>
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString));
     }
 }

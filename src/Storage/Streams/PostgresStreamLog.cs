@@ -12,26 +12,28 @@ internal sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string prov
 {
     public const string NotificationChannel = "governance_stream_queues";
 
-    // Statement 1 takes the queue's head row lock (until commit): appends of a queue commit one after
-    // another, so the seqs they take become visible in order.
-    private const string LockHeadSql = """
-        INSERT INTO stream_queue_heads AS h (provider, queue_id, appended) VALUES ($1, $2, $3)
+    // Statement 1 takes the head row lock of each queue appended to (until commit), in queue order so two
+    // appends never wait on each other in a cycle: appends of a queue commit one after another, so the seqs
+    // they take (statement 2, after every lock is held) become visible in order.
+    private const string LockHeadsSql = """
+        INSERT INTO stream_queue_heads AS h (provider, queue_id, appended)
+        SELECT $1, q.queue_id, q.appended FROM unnest($2::int[], $3::bigint[]) AS q(queue_id, appended) ORDER BY q.queue_id
         ON CONFLICT (provider, queue_id) DO UPDATE SET appended = h.appended + EXCLUDED.appended
         """;
 
     // The k-th smallest of the seqs taken goes to the k-th event, whatever order nextval ran in.
     private const string InsertSql = """
         INSERT INTO stream_queue_events (provider, queue_id, seq, namespace, stream_key, payload)
-        SELECT $1, $2, s.seq, e.namespace, e.stream_key, e.payload
-        FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(namespace, stream_key, payload, i)
+        SELECT $1, e.queue_id, s.seq, e.namespace, e.stream_key, e.payload
+        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(queue_id, namespace, stream_key, payload, i)
         JOIN (SELECT g.v AS seq, row_number() OVER (ORDER BY g.v) AS i
               FROM (SELECT nextval('stream_queue_seq') AS v FROM generate_series(1, cardinality($5::text[]))) AS g) AS s
             USING (i)
         """;
 
-    // Sent at commit, to every listening silo: "{schema}|{provider}|{queue}".
+    // Sent at commit, to every listening silo, one per queue: "{schema}|{provider}|{queue}".
     private const string NotifySql =
-        "SELECT pg_notify('" + NotificationChannel + "', current_schema() || '|' || $1 || '|' || $2::text)";
+        "SELECT pg_notify('" + NotificationChannel + "', current_schema() || '|' || $1 || '|' || q::text) FROM unnest($2::int[]) AS q";
 
     private const string ReadSql = """
         SELECT seq, namespace, stream_key, payload, appended_at FROM stream_queue_events
@@ -75,18 +77,26 @@ internal sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string prov
 
     public string Provider => provider;
 
-    /// <summary>Appends <paramref name="appends"/> to queue <paramref name="queue"/> in one transaction, in order.</summary>
-    public async Task AppendAsync(int queue, IReadOnlyList<StreamQueueAppend> appends, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends <paramref name="appends"/> (to any queues) in one transaction; the events of each queue take
+    /// seqs in the order given.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<StreamQueueAppend> appends, CancellationToken cancellationToken)
     {
+        var queues = new int[appends.Count];
         var namespaces = new string[appends.Count];
         var keys = new string[appends.Count];
         var payloads = new string[appends.Count];
+        var counts = new SortedDictionary<int, long>();
         for (var i = 0; i < appends.Count; i++)
         {
-            (namespaces[i], keys[i], payloads[i]) = (appends[i].Namespace, appends[i].Key, appends[i].Payload);
+            (queues[i], namespaces[i], keys[i], payloads[i]) = (appends[i].Queue, appends[i].Namespace, appends[i].Key, appends[i].Payload);
+            counts[queues[i]] = counts.GetValueOrDefault(queues[i]) + 1;
         }
 
-        await RunAsync($"append {appends.Count} events to stream queue {provider}/{queue}", async () =>
+        var headQueues = counts.Keys.ToArray();
+        var headCounts = counts.Values.ToArray();
+        await RunAsync($"append {appends.Count} events to {headQueues.Length} queues of stream provider {provider}", async () =>
         {
             // No explicit transaction: the statements of one batch run in one implicit transaction that
             // commits with its single round trip.
@@ -95,9 +105,9 @@ internal sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string prov
             {
                 BatchCommands =
                 {
-                    new NpgsqlBatchCommand(LockHeadSql) { Parameters = { Text(provider), Int(queue), new NpgsqlParameter<long> { TypedValue = appends.Count } } },
-                    new NpgsqlBatchCommand(InsertSql) { Parameters = { Text(provider), Int(queue), TextArray(namespaces), TextArray(keys), TextArray(payloads) } },
-                    new NpgsqlBatchCommand(NotifySql) { Parameters = { Text(provider), Int(queue) } },
+                    new NpgsqlBatchCommand(LockHeadsSql) { Parameters = { Text(provider), IntArray(headQueues), new NpgsqlParameter<long[]> { TypedValue = headCounts } } },
+                    new NpgsqlBatchCommand(InsertSql) { Parameters = { Text(provider), IntArray(queues), TextArray(namespaces), TextArray(keys), TextArray(payloads) } },
+                    new NpgsqlBatchCommand(NotifySql) { Parameters = { Text(provider), IntArray(headQueues) } },
                 },
             };
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -202,6 +212,8 @@ internal sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string prov
     private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value };
 
     private static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<int[]> IntArray(int[] values) => new() { TypedValue = values };
 
     private static NpgsqlParameter<string[]> TextArray(string[] values) =>
         new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };

@@ -25,7 +25,16 @@ public sealed class PostgresStreamOptions
     /// </summary>
     public int MaxEventsPerContainer { get; set; } = 1;
 
-    /// <summary>Most appends (of any streams of one queue) committed in one transaction. Default 512.</summary>
+    /// <summary>
+    /// Most batch containers of one stream Orleans hands its consumer in one call
+    /// (<c>StreamPullingAgentOptions.BatchContainerBatchSize</c>): what queued up for a stream while its consumer
+    /// was busy arrives together, so a batch observer can record it in one write. Default 1. As with
+    /// <see cref="MaxEventsPerContainer"/>, Orleans retries and gives up on a whole delivery: raise it only for
+    /// consumers that set poison events aside themselves.
+    /// </summary>
+    public int MaxContainersPerDelivery { get; set; } = 1;
+
+    /// <summary>Most appends (of any streams and queues) committed in one transaction. Default 512.</summary>
     public int MaxAppendsPerTransaction { get; set; } = 512;
 
     /// <summary>
@@ -48,10 +57,24 @@ public sealed class PostgresStreamOptions
 
     /// <summary>
     /// Orleans' pulling period (<c>StreamPullingAgentOptions.GetQueueMsgsTimerPeriod</c>). A tick of an idle
-    /// receiver costs no query (a notification tells it when its queue has new events), so the period
-    /// can be short: a new event is picked up within one period. Default 20 ms.
+    /// receiver costs no query (a notification tells it when its queue has new events) and waits up to
+    /// <see cref="NotificationWait"/> for one; Orleans' next tick comes one period after a pull ends, so an
+    /// event appended in that gap waits for it. Default 10 ms.
     /// </summary>
-    public TimeSpan PullingPeriod { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan PullingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How long a pull with nothing to read waits for a notification before it returns empty: a new event is
+    /// read as soon as its append commits. Zero: no wait (picked up at the next pulling tick). Default 100 ms.
+    /// </summary>
+    public TimeSpan NotificationWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Least time between two reads of a queue that return events. Under load a notification comes with every
+    /// append transaction; waiting out the rest of this interval after the last read that found events lets one
+    /// read take the events of several appends. An event after a quiet spell is read at once. Default 10 ms.
+    /// </summary>
+    public TimeSpan MinReadInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// How long Orleans keeps retrying the delivery of an event before giving up on it

@@ -15,6 +15,7 @@ public sealed class PostgresStreamOptionsValidator : IValidateOptions<PostgresSt
 
         Positive(options.ReadBatchSize, nameof(options.ReadBatchSize));
         Positive(options.MaxEventsPerContainer, nameof(options.MaxEventsPerContainer));
+        Positive(options.MaxContainersPerDelivery, nameof(options.MaxContainersPerDelivery));
         Positive(options.MaxAppendsPerTransaction, nameof(options.MaxAppendsPerTransaction));
         Positive(options.CleanupBatchSize, nameof(options.CleanupBatchSize));
         Positive(options.CacheSize, nameof(options.CacheSize));
@@ -22,6 +23,16 @@ public sealed class PostgresStreamOptionsValidator : IValidateOptions<PostgresSt
         Positive(options.Retention, nameof(options.Retention));
         Positive(options.CleanupInterval, nameof(options.CleanupInterval));
         Positive(options.PullingPeriod, nameof(options.PullingPeriod));
+        if (options.NotificationWait < TimeSpan.Zero || options.NotificationWait > options.MaxEventDeliveryTime)
+        {
+            failures.Add($"{nameof(options.NotificationWait)} must be zero or positive, and below {nameof(options.MaxEventDeliveryTime)}.");
+        }
+
+        if (options.MinReadInterval < TimeSpan.Zero || options.MinReadInterval > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{nameof(options.MinReadInterval)} must be between zero and 1 second.");
+        }
+
         Positive(options.MaxEventDeliveryTime, nameof(options.MaxEventDeliveryTime));
         if (string.IsNullOrWhiteSpace(options.SetAsideConsumer))
         {

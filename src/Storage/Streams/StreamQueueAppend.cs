@@ -1,4 +1,4 @@
 namespace Governance.Storage.Streams;
 
-/// <summary>One event to append to a PostgreSQL stream queue, its payload already encoded.</summary>
-internal readonly record struct StreamQueueAppend(string Namespace, string Key, string Payload);
+/// <summary>One event to append to PostgreSQL stream queue <see cref="Queue"/>, its payload already encoded.</summary>
+internal readonly record struct StreamQueueAppend(int Queue, string Namespace, string Key, string Payload);

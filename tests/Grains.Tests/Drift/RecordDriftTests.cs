@@ -356,6 +356,29 @@ public class RecordDriftTests
     }
 
     [Fact]
+    public async Task A_delivery_of_several_events_is_computed_under_the_models_profile_and_recorded_in_one_write()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await runtime.TrainAndSubmitAsync();
+        var stored = await StoredETagAsync(runtime);
+        var baseline = Metrics(0.20, 0.90);
+        DriftStreamEvent Event(long seq, string eventId, Dictionary<string, double> serving) =>
+            new(seq, new DriftObservation(1, eventId, ModelId, "monitor", ObservedAt, serving, baseline, null));
+
+        var progress = await Relay(runtime).RecordDriftEvents([Event(1, "quiet-1", baseline), Event(2, "severe-2", Metrics(0.40, 0.18))]);
+
+        Assert.Equal((2L, 2L), (progress.Observations, progress.LastSeq));
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+        var model = await runtime.Model().GetModel();
+        Assert.Equal((ApprovalStatus.Revoked, "severe-2"), (model.Status, model.LatestDrift!.EventId));
+
+        var replayed = await Relay(runtime).RecordDriftEvents([Event(2, "severe-2", Metrics(0.40, 0.18))]);
+
+        Assert.Equal(progress, replayed);
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+    }
+
+    [Fact]
     public async Task A_failed_write_records_nothing_and_the_redelivered_result_is_recorded_once()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();

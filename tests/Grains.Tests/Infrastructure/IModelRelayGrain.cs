@@ -11,4 +11,6 @@ public interface IModelRelayGrain : IGrainWithStringKey
     Task ExpireIfDue();
 
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
+
+    Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events);
 }

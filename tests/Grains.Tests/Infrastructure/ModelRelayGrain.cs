@@ -8,5 +8,7 @@ public sealed class ModelRelayGrain : Grain, IModelRelayGrain
 
     public Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records) => Model().RecordDrift(records);
 
+    public Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events) => Model().RecordDriftEvents(events);
+
     private IModelGovernanceGrain Model() => GrainFactory.GetGrain<IModelGovernanceGrain>(this.GetPrimaryKeyString());
 }
