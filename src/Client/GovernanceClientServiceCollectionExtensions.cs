@@ -37,6 +37,9 @@ public static class GovernanceClientServiceCollectionExtensions
         configure?.Invoke(options);
         Validate(options);
 
+        var tls = configuration.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        var certificate = tls.Enabled ? ClusterTls.LoadCertificate(tls) : null;
+
         services.AddSingleton(Options.Create(options));
         services.AddOrleansClient(client =>
         {
@@ -54,6 +57,11 @@ public static class GovernanceClientServiceCollectionExtensions
             else
             {
                 client.UseStaticClustering(GatewayEndpoints.Resolve(options.Gateways.Count > 0 ? options.Gateways : [GovernanceClientOptions.DefaultGateway]));
+            }
+
+            if (certificate is not null)
+            {
+                client.UseTls(tlsOptions => ClusterTls.Configure(tlsOptions, certificate));
             }
 
             if (!string.IsNullOrEmpty(options.Token))

@@ -1,4 +1,5 @@
 using System.Net;
+using Governance.Client;
 using Governance.Gateway;
 using Governance.Gateway.Authentication;
 using Governance.Grains;
@@ -48,6 +49,12 @@ public static class SiloHostExtensions
                 $"Governance:Storage:Provider must be '{StorageOptions.Memory}' or '{StorageOptions.Postgres}', not '{storage.Provider}'.");
         }
 
+        var tls = configuration.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        var advertised = IPAddress.Parse(orleans.Endpoints.AdvertisedIPAddress ?? IPAddress.Loopback.ToString());
+        // Localhost clustering listens on loopback whatever is advertised.
+        ClusterTransportPolicy.Check(builder.Environment.IsDevelopment(), connectionString is null ? IPAddress.Loopback : advertised, tls);
+        var certificate = tls.Enabled ? ClusterTls.LoadCertificate(tls) : null;
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -57,7 +64,6 @@ public static class SiloHostExtensions
             });
             silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
-            var advertised = IPAddress.Parse(orleans.Endpoints.AdvertisedIPAddress ?? IPAddress.Loopback.ToString());
             if (connectionString is null)
             {
                 silo.UseLocalhostClustering(orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort);
@@ -83,6 +89,11 @@ public static class SiloHostExtensions
                     });
                 silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(
                     sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), DriftStreams.ProviderName));
+            }
+
+            if (certificate is not null)
+            {
+                silo.UseTls(options => ClusterTls.Configure(options, certificate));
             }
 
             silo.AddGovernanceGrains(configuration);

@@ -9,6 +9,7 @@ namespace Governance.Cluster.Tests.Infrastructure;
 public sealed class SiloCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _silos = [];
+    private Action<SiloProcess>? _configure;
 
     private SiloCluster(string schema)
     {
@@ -29,10 +30,10 @@ public sealed class SiloCluster : IAsyncDisposable
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>Resets <paramref name="schema"/> and starts <paramref name="silos"/> silos, the first alone (it applies the migrations).</summary>
-    public static async Task<SiloCluster> StartAsync(string schema, int silos)
+    public static async Task<SiloCluster> StartAsync(string schema, int silos, Action<SiloProcess>? configure = null)
     {
         await TestDatabase.ResetSchemaAsync(schema);
-        var cluster = new SiloCluster(schema);
+        var cluster = new SiloCluster(schema) { _configure = configure };
         try
         {
             await cluster.AddSiloAsync();
@@ -50,6 +51,7 @@ public sealed class SiloCluster : IAsyncDisposable
     public async Task<SiloProcess> AddSiloAsync()
     {
         var silo = new SiloProcess(ConnectionString, ClusterId);
+        _configure?.Invoke(silo);
         lock (_silos)
         {
             _silos.Add(silo);

@@ -39,6 +39,9 @@ public abstract class HostProcess : IAsyncDisposable, IApiTarget
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <summary>Command-line arguments of the executable (after <c>--</c>), e.g. <c>--environment Production</c>.</summary>
+    public IList<string> Arguments { get; } = [];
+
     /// <summary>What the process printed, for failure messages.</summary>
     public string Output => string.Join('\n', _output.TakeLast(200));
 
@@ -52,24 +55,8 @@ public abstract class HostProcess : IAsyncDisposable, IApiTarget
     /// <summary>Starts the process and returns once /health/ready answers 200, with the time that took.</summary>
     public async Task<TimeSpan> StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "--project", Path.Combine(RepositoryPaths.Root, "src", Project)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}";
-        foreach (var (key, value) in Settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
         var clock = Stopwatch.StartNew();
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start");
-        _process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
-        _process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = Launch();
         while (clock.Elapsed < StartTimeout)
         {
             if (_process.HasExited)
@@ -90,6 +77,51 @@ public abstract class HostProcess : IAsyncDisposable, IApiTarget
         // Leave no process behind for a start that failed.
         await KillAsync();
         throw new TimeoutException($"{Project} was not ready within {StartTimeout}:\n{Output}");
+    }
+
+    /// <summary>Starts the process and waits for it to exit by itself (it must, within the start timeout); returns its exit code.</summary>
+    public async Task<int> RunToExitAsync()
+    {
+        _process = Launch();
+        using var cancel = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            Assert.Fail($"{Project} was expected to exit by itself but ran for {StartTimeout}:\n{Output}");
+        }
+
+        // The exit event fires before the last redirected lines are read: wait for them.
+        _process.WaitForExit();
+        var exitCode = _process.ExitCode;
+        _process.Dispose();
+        _process = null;
+        return exitCode;
+    }
+
+    private Process Launch()
+    {
+        var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "--project", Path.Combine(RepositoryPaths.Root, "src", Project), "--", .. Arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var (key, value) in Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start");
+        process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
+        process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>Whether /health/ready answers 200 now (false when nothing listens).</summary>
