@@ -1,5 +1,6 @@
 using Governance.Grains.Drift;
 using Governance.Grains.Expiry;
+using Governance.Grains.Keys;
 using Governance.Grains.Policy;
 using Governance.Storage;
 using Governance.Storage.Streams;
@@ -21,6 +22,7 @@ public static class GrainsServiceCollectionExtensions
     {
         builder.AddIncomingGrainCallFilter<CallerFilter>();
         builder.AddGrainService<ExpiryCatchUpService>();
+        builder.Services.TryAddSingleton<ApproverKeysReferences>();
         builder.Services.AddGovernanceDomain(configuration);
         return builder;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Governance.Grains.Drift;
 using Governance.Grains.Evidence;
+using Governance.Grains.Keys;
 using Governance.Grains.Policy;
 using Governance.Grains.Wire;
 using Governance.Storage;
@@ -21,6 +22,7 @@ public sealed class ModelGovernanceGrain(
     [FromKeyedServices(GovernanceClock.ServiceKey)] TimeProvider clock,
     IPolicyCatalog policies,
     IDriftAlertSink alerts,
+    ApproverKeysReferences keyGrains,
     ILogger<ModelGovernanceGrain> logger)
     : GovernedGrain<ModelState>(storage, ledger), IModelGovernanceGrain, IRemindable
 {
@@ -29,6 +31,9 @@ public sealed class ModelGovernanceGrain(
     /// work and unregisters it, a later tick only comes when that failed.
     /// </summary>
     private static readonly TimeSpan ExpiryReminderPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>The pending approval's signing document, kept while it collects signatures.</summary>
+    private SigningDocument? _document;
 
     protected override ModelState CreateEmptyState() => ModelStateMachine.Empty(GrainKey);
 
@@ -54,9 +59,8 @@ public sealed class ModelGovernanceGrain(
     {
         var approval = RequireModel().Approval
             ?? throw new GovernanceException(ErrorCodes.ApprovalNotFound, "The model has no approval.");
-        var document = ApprovalDocument.Canonical(GrainKey, approval);
-        return Task.FromResult(new ApprovalDocumentView(
-            approval.ApprovalId, document, Convert.ToBase64String(ApprovalDocument.SigningInput(document))));
+        var document = DocumentOf(approval);
+        return Task.FromResult(new ApprovalDocumentView(approval.ApprovalId, document.Document, Convert.ToBase64String(document.SigningInput)));
     }
 
     public async Task<ApprovalView> AddSignature(SignatureRequest request)
@@ -65,13 +69,21 @@ public sealed class ModelGovernanceGrain(
         ApproverKey? key = null;
         if (Identifiers.IsValidId(request.KeyId))
         {
-            var view = await GrainFactory.GetGrain<IApproverKeysGrain>(caller.Principal).GetKey(request.KeyId!);
+            var view = await keyGrains.For(caller.Principal).GetKey(request.KeyId!);
             key = view is null ? null : new ApproverKey(view.Principal, view.KeyId, Convert.FromBase64String(view.PublicKey), view.RevokedAt is not null);
         }
 
         var now = clock.GetUtcNow();
-        await ApplyAsync(ModelStateMachine.AddSignature(RequireModel(), caller, request, key, now));
-        return ModelViews.Approval(GrainKey, State.Approval!, now);
+        var model = RequireModel();
+        await ApplyAsync(ModelStateMachine.AddSignature(model, caller, request, key, now, model.Approval is { } pending ? DocumentOf(pending) : null));
+        var approval = State.Approval!;
+        if (approval.Status != ApprovalStatus.Pending)
+        {
+            // No more signatures: the activation need not hold the document any longer.
+            _document = null;
+        }
+
+        return ModelViews.Approval(GrainKey, approval, now);
     }
 
     public async Task<PromotionResult> Deploy(DeploymentRequest request)
@@ -192,6 +204,23 @@ public sealed class ModelGovernanceGrain(
         return State.Approval is { } approval && ApprovalStatus.IsLive(approval.Status) && approval.ExpiresAt <= now
             ? ApplyAsync(ModelStateMachine.Expire(State, approval.ExpiresAt, now))
             : Task.CompletedTask;
+    }
+
+    /// <summary>The approval's signing document, computed once while it is the pending one.</summary>
+    private SigningDocument DocumentOf(ApprovalRecord approval)
+    {
+        if (_document is { } cached && cached.ApprovalId == approval.ApprovalId)
+        {
+            return cached;
+        }
+
+        var document = SigningDocument.Of(GrainKey, approval);
+        if (approval.Status == ApprovalStatus.Pending)
+        {
+            _document = document;
+        }
+
+        return document;
     }
 
     private ModelState RequireModel() =>

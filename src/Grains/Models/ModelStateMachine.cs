@@ -135,8 +135,10 @@ public static class ModelStateMachine
         return new ModelTransition(settled with { Approval = approval }, events, reminders);
     }
 
+    /// <param name="document">The approval's signing document when the caller has it already (it never
+    /// changes for an approval id); computed here otherwise.</param>
     public static ModelTransition AddSignature(
-        ModelState state, Caller caller, SignatureRequest request, ApproverKey? key, DateTimeOffset now)
+        ModelState state, Caller caller, SignatureRequest request, ApproverKey? key, DateTimeOffset now, SigningDocument? document = null)
     {
         var approvalId = RequireText(request.ApprovalId, "approval_id");
         var keyId = RequireId(request.KeyId, "key_id");
@@ -176,8 +178,12 @@ public static class ModelStateMachine
             throw new GovernanceException(ErrorCodes.KeyRevoked, $"Key '{keyId}' of {caller.Principal} is revoked.", "key_id");
         }
 
-        var signingInput = ApprovalDocument.SigningInput(ApprovalDocument.Canonical(settled.ModelId, approval));
-        if (!Ed25519.Verify(key.PublicKey, signingInput, signature))
+        if (document is null || document.ApprovalId != approval.ApprovalId)
+        {
+            document = SigningDocument.Of(settled.ModelId, approval);
+        }
+
+        if (!Ed25519.Verify(key.PublicKey, document.SigningInput, signature))
         {
             throw new GovernanceException(ErrorCodes.SignatureInvalid, $"The signature does not verify with key '{keyId}' over approval {approval.ApprovalId}.", "signature");
         }

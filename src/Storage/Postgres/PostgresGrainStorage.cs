@@ -67,12 +67,20 @@ public sealed class PostgresGrainStorage : IGrainStorage, IGovernanceStorageHeal
         WHERE g.grain_type = u.grain_type AND g.grain_key = u.grain_key COLLATE "C" AND g.etag = u.etag
         """;
 
-    // A repeated (chain_id, seq) violates the primary key (23505); a gap in the chain, or a seq
-    // below 1, inserts nothing (0 rows). Both are conflicts, as in the memory twin.
+    // All ledger rows of a batch in one statement. A repeated (chain_id, seq) violates the primary key
+    // (23505); a row is inserted only when its seq is at most the chain's stored max plus its rank among
+    // the batch's rows of that chain (so a gap, or a seq below 1, inserts fewer rows than given). Both
+    // are conflicts, as in the memory twin; with distinct seqs this is exactly the one-row-at-a-time
+    // rule "seq <= max(seq) + 1".
     private const string InsertLedgerSql = """
         INSERT INTO ledger (chain_id, seq, partition, entry, entry_hash)
-        SELECT $1, $2, $3, $4, $5
-        WHERE $2 >= 1 AND $2 <= COALESCE((SELECT max(l.seq) FROM ledger l WHERE l.chain_id = $1), 0) + 1
+        SELECT u.chain_id, u.seq, u.partition, u.entry, u.entry_hash
+        FROM (
+            SELECT r.*, row_number() OVER (PARTITION BY r.chain_id ORDER BY r.seq) AS chain_rank
+            FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::text[], $5::text[]) AS r(chain_id, seq, partition, entry, entry_hash)
+        ) AS u
+        WHERE u.seq >= 1
+          AND u.seq <= COALESCE((SELECT max(l.seq) FROM ledger l WHERE l.chain_id = u.chain_id), 0) + u.chain_rank
         """;
 
     private const string DeleteStateSql = "DELETE FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND etag = $3";
@@ -270,15 +278,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IGovernanceStorageHeal
                 mustWriteOneRow.Add(insert);
             }
 
-            foreach (var entry in write.Ledger)
-            {
-                var ledger = new NpgsqlBatchCommand(InsertLedgerSql)
-                {
-                    Parameters = { Text(entry.ChainId), BigInt(entry.Seq), Int(write.Partition), Text(entry.EntryJson), Text(entry.EntryHash) },
-                };
-                batch.BatchCommands.Add(ledger);
-                mustWriteOneRow.Add(ledger);
-            }
+        }
+
+        var ledgerRows = writes.Sum(w => w.Ledger.Count);
+        var insertLedger = ledgerRows > 0 ? InsertLedgerCommand(writes, ledgerRows) : null;
+        if (insertLedger is not null)
+        {
+            batch.BatchCommands.Add(insertLedger);
         }
 
         bool applied;
@@ -286,9 +292,10 @@ public sealed class PostgresGrainStorage : IGrainStorage, IGovernanceStorageHeal
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
 
-            // Each state write and each ledger insert must have written exactly one row.
+            // Each state write and each ledger row must have written exactly one row.
             applied = mustWriteOneRow.All(command => command.RecordsAffected == 1)
-                && (updateStates is null || updateStates.RecordsAffected == updates.Count);
+                && (updateStates is null || updateStates.RecordsAffected == updates.Count)
+                && (insertLedger is null || insertLedger.RecordsAffected == ledgerRows);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation
             || (writes.Count > 1 && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure))
@@ -327,6 +334,40 @@ public sealed class PostgresGrainStorage : IGrainStorage, IGovernanceStorageHeal
     {
         await using var command = new NpgsqlCommand(ReadETagSql, connection) { Parameters = { Text(type), Text(key) } };
         return await command.ExecuteScalarAsync(cancellationToken) is long etag ? etag : null;
+    }
+
+    private static NpgsqlBatchCommand InsertLedgerCommand(IReadOnlyList<PostgresStateWrite> writes, int rows)
+    {
+        var chains = new string[rows];
+        var seqs = new long[rows];
+        var partitions = new int[rows];
+        var entries = new string[rows];
+        var hashes = new string[rows];
+        var i = 0;
+        foreach (var write in writes)
+        {
+            foreach (var entry in write.Ledger)
+            {
+                chains[i] = entry.ChainId;
+                seqs[i] = entry.Seq;
+                partitions[i] = write.Partition;
+                entries[i] = entry.EntryJson;
+                hashes[i] = entry.EntryHash;
+                i++;
+            }
+        }
+
+        return new NpgsqlBatchCommand(InsertLedgerSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = chains, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<long[]> { TypedValue = seqs },
+                new NpgsqlParameter<int[]> { TypedValue = partitions },
+                new NpgsqlParameter<string[]> { TypedValue = entries, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            },
+        };
     }
 
     private static NpgsqlBatchCommand UpdateStatesCommand(List<PostgresStateWrite> updates)

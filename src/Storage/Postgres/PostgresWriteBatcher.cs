@@ -33,7 +33,9 @@ internal sealed class PostgresWriteBatcher : IAsyncDisposable
     public async Task<long> WriteAsync(PostgresStateWrite write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingWrite(write, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Completed inline by the writer loop: a grain's continuation goes to its activation's
+        // scheduler anyway, so forcing a thread-pool hop first would only cost a wake-up per write.
+        var pending = new PendingWrite(write, new TaskCompletionSource<long>(TaskCreationOptions.None));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(PostgresGrainStorage));

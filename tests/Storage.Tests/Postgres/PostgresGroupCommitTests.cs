@@ -125,4 +125,30 @@ public sealed class PostgresGroupCommitTests(PostgresFixture fixture) : IAsyncLi
             Assert.Equal(("2", new TestValue("second", 2)), (read.ETag, read.State.Value));
         }
     }
+
+    [Fact]
+    public async Task One_batch_appends_several_rows_per_chain_and_refuses_all_when_one_chain_would_get_a_gap()
+    {
+        var grains = Enumerable.Range(0, 4).Select(_ => NewGrain("group-chains")).ToList();
+        await _storage.WriteStateAsync("state", grains[0], Staged(null, new TestValue("first", 1), [Row(grains[0], 1)]));
+
+        PostgresStateWrite Write(GrainId grain, long etag, params long[] seqs) =>
+            new(grain, grain.Type.ToString()!, grain.Key.ToString()!, etag, "{\"name\":\"n\",\"count\":1}", [.. seqs.Select(seq => Row(grain, seq))], null, null);
+
+        // Out of order within the batch on purpose: each chain is checked by rank, not by position.
+        Assert.True(await _storage.TryWriteTogetherAsync([Write(grains[0], 1, 3, 2), Write(grains[1], 0, 1, 2, 3)], default));
+
+        // A gap in one chain (seq 5 after 3), or a chain that does not start at 1, refuses the whole batch.
+        Assert.False(await _storage.TryWriteTogetherAsync([Write(grains[0], 2, 4, 5), Write(grains[2], 0, 1, 3)], default));
+        Assert.False(await _storage.TryWriteTogetherAsync([Write(grains[0], 2, 4), Write(grains[3], 0, 2)], default));
+
+        var ledger = new PostgresLedgerReader(_dataSource);
+        Assert.Equal([1L, 2, 3], (await ledger.ReadAsync(ChainOf(grains[0]), 0, 10, default)).Select(row => row.Seq));
+        Assert.Equal([1L, 2, 3], (await ledger.ReadAsync(ChainOf(grains[1]), 0, 10, default)).Select(row => row.Seq));
+        Assert.Empty(await ledger.ReadAsync(ChainOf(grains[2]), 0, 10, default));
+        Assert.Empty(await ledger.ReadAsync(ChainOf(grains[3]), 0, 10, default));
+        var read = Empty();
+        await _storage.ReadStateAsync("state", grains[0], read);
+        Assert.Equal("2", read.ETag);
+    }
 }
