@@ -27,6 +27,10 @@ public static class MemoryCommand
         // Profiling aid: after each settled reading, wait this long (for dotnet-gcdump collect -p PID).
         var hold = TimeSpan.FromSeconds(arguments.Int("hold-seconds", 0));
         var store = new MemoryEvidenceStore();
+        if (arguments.Text("grain", "model") == "empty")
+        {
+            return await RunEmptyAsync(store, count, output, hold);
+        }
 
         var creation = Stopwatch.StartNew();
         await using (var first = await BenchSilo.StartAsync(store))
@@ -80,6 +84,41 @@ public static class MemoryCommand
             ["verify_call_ns"] = callOnly.Nanoseconds,
         });
         GC.KeepAlive(second);
+        return 0;
+    }
+
+    /// <summary>
+    /// Orleans' own floor: the same silo and readings over a grain with no state and no dependencies
+    /// (<see cref="EmptyGrain"/>), activated by one call each.
+    /// </summary>
+    private static async Task<int> RunEmptyAsync(MemoryEvidenceStore store, int count, string output, TimeSpan hold)
+    {
+        await using var silo = await BenchSilo.StartAsync(store);
+        var factory = silo.Grains;
+        BenchSilo.As(BenchCallers.Registry);
+        await factory.GetGrain<IEmptyGrain>(WarmupModel).Ping();
+        var before = SettledHeapBytes();
+        await HoldAsync(hold, "before");
+
+        var activation = Stopwatch.StartNew();
+        await ForEachModelAsync(count, id =>
+        {
+            BenchSilo.As(BenchCallers.Registry);
+            return factory.GetGrain<IEmptyGrain>(id).Ping();
+        });
+        var activationSeconds = activation.Elapsed.TotalSeconds;
+        var after = SettledHeapBytes();
+        await HoldAsync(hold, "after");
+        ResultFile.Write(output, new JsonObject
+        {
+            ["grain"] = "empty",
+            ["models"] = count,
+            ["heap_before_bytes"] = before,
+            ["heap_after_bytes"] = after,
+            ["bytes_per_activation"] = Math.Round((after - before) / (double)count, 1),
+            ["activation_seconds"] = Math.Round(activationSeconds, 2),
+        });
+        GC.KeepAlive(silo);
         return 0;
     }
 

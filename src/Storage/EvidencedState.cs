@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Governance.Storage.Serialization;
 
 namespace Governance.Storage;
 
@@ -38,6 +39,7 @@ public sealed class EvidencedState<TValue> : IEvidencedState
 
     public void LoadValue(string json, JsonSerializerOptions options)
     {
+        using var repeats = SharedStrings.BeginState();
         Value = JsonSerializer.Deserialize(json, TypeInfo(options))
             ?? throw new InvalidOperationException($"The stored {typeof(TValue).Name} is null.");
         _pendingLedger = [];

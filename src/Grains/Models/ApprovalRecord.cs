@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Governance.Storage.Serialization;
+
 namespace Governance.Grains.Models;
 
 /// <summary>
@@ -6,19 +9,19 @@ namespace Governance.Grains.Models;
 /// </summary>
 public sealed record ApprovalRecord(
     string ApprovalId,
-    string WeightsHash,
-    string TrainedBy,
-    string SubmittedBy,
+    [property: JsonConverter(typeof(RepeatedStringConverter))] string WeightsHash,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string TrainedBy,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string SubmittedBy,
     DateTimeOffset SubmittedAt,
     DateTimeOffset ExpiresAt,
-    string Profile,
-    string? CorrelationId,
-    IReadOnlyList<string> Environments,
-    IReadOnlyList<string>? Scopes,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string Profile,
+    [property: JsonConverter(typeof(RepeatedStringConverter))] string? CorrelationId,
+    [property: JsonConverter(typeof(VocabularyListConverter))] IReadOnlyList<string> Environments,
+    [property: JsonConverter(typeof(VocabularyListConverter))] IReadOnlyList<string>? Scopes,
     int RequiredApprovers,
-    string Status,
-    IReadOnlyList<SignatureRecord> Signatures,
-    IReadOnlyList<DeploymentRecord> Deployments,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string Status,
+    [property: JsonConverter(typeof(CompactListConverter<SignatureRecord>))] IReadOnlyList<SignatureRecord> Signatures,
+    [property: JsonConverter(typeof(CompactListConverter<DeploymentRecord>))] IReadOnlyList<DeploymentRecord> Deployments,
     DateTimeOffset? QuorumReachedAt,
     RevocationRecord? Revocation)
 {

@@ -1,5 +1,11 @@
+using System.Text.Json.Serialization;
+using Governance.Storage.Serialization;
+
 namespace Governance.Grains.Models;
 
 /// <summary>One promotion of the approval.</summary>
 public sealed record DeploymentRecord(
-    string Environment, string? Scope, string DeployedBy, DateTimeOffset DeployedAt, long EvidenceSeq);
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string Environment,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string? Scope,
+    [property: JsonConverter(typeof(VocabularyStringConverter))] string DeployedBy,
+    DateTimeOffset DeployedAt, long EvidenceSeq);

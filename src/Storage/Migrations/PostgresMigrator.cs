@@ -34,6 +34,10 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
 
     private const string IsAppliedSql = "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)";
 
+    private const string VersionTableExistsSql = "SELECT to_regclass('schema_migrations') IS NOT NULL";
+
+    private const string AppliedVersionsSql = "SELECT version FROM schema_migrations";
+
     private const string RecordSql = "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
     private static readonly Lazy<IReadOnlyList<Migration>> EmbeddedMigrations = new(LoadEmbeddedMigrations);
@@ -58,6 +62,14 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
         }
 
         MigrationLog.MigrationsStarting(logger, migrations.Count, schema);
+        // A silo usually starts on a schema that is up to date: one read, no lock, tells it. A
+        // recorded version is never taken back, so a stale answer can only send it down the locked path.
+        if (await AllAppliedAsync(connection, migrations, cancellationToken))
+        {
+            MigrationLog.MigrationsCompleted(logger, schema, 0);
+            return;
+        }
+
         var applied = 0;
         foreach (var migration in migrations)
         {
@@ -68,6 +80,27 @@ public sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILogge
         }
 
         MigrationLog.MigrationsCompleted(logger, schema, applied);
+    }
+
+    private static async Task<bool> AllAppliedAsync(NpgsqlConnection connection, IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand(VersionTableExistsSql, connection))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return false;
+            }
+        }
+
+        await using var command = new NpgsqlCommand(AppliedVersionsSql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var recorded = new HashSet<int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            recorded.Add(reader.GetInt32(0));
+        }
+
+        return migrations.All(m => recorded.Contains(m.Version));
     }
 
     /// <returns>Whether the migration was applied now (false: it already was).</returns>
