@@ -35,7 +35,12 @@ public sealed class TakeoverTests(ITestOutputHelper output)
         foreach (var (modelId, expiresAt) in approvals)
         {
             var entries = await Requests.WaitForAsync(
-                async () => (await gateway.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}/evidence")).Json.Field("entries").EnumerateArray().ToList(),
+                async () =>
+                {
+                    // Until the survivor has declared the others dead, their grains do not answer (503).
+                    var evidence = await gateway.As(DevTokens.Auditor).GetAsync($"/v1/models/{modelId}/evidence");
+                    return evidence.Status == HttpStatusCode.OK ? evidence.Json.Field("entries").EnumerateArray().ToList() : [];
+                },
                 entries => entries.Any(e => e.Text("event") == "approval_expired"),
                 expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15),
                 $"approval_expired of {modelId} (expires_at {expiresAt:O}) with two of three silos dead");
