@@ -4,17 +4,19 @@
 # Installs what it needs when missing (wrk, postgresql), publishes the silo and the
 # driver in Release, starts a throwaway PostgreSQL (fsync on) as the postgres user, measures
 # (a) verify vs /health/live, (b) committed transitions vs pgbench, (c) memory per warm activation,
-# (d) silo start to ready, (e) drift observation to verify denial and drift stream ingest, and writes the table to bench/results/latest.md. Every figure is a ratio
+# (d) silo start to ready, (e) drift observation to verify denial and drift stream ingest, (f) verify
+# through the standalone gateway against the co-hosted one, and writes the table to bench/results/latest.md. Every figure is a ratio
 # against a baseline measured in the same run, or an absolute target; see bench/README.md.
 #
 # Environment (defaults in brackets):
 #   BENCH_PG_PORT [55440]  BENCH_SILO_PORT [18080] (HTTP)  BENCH_ORLEANS_SILO_PORT [21111]  BENCH_ORLEANS_GATEWAY_PORT [31000]
+#   BENCH_GATEWAY_PORT [18090] (HTTP of the standalone gateway)
 #   BENCH_DURATION [15s]  BENCH_WARMUP [5s]
 #   BENCH_CONNECTIONS [64]  BENCH_LOW_CONNECTIONS [4]  BENCH_VERIFY_MODELS [1000]  BENCH_BATCH_SIZE [100]
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]  BENCH_WRITE_WARMUP [20]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
 #   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_MODELS [300]  BENCH_INGEST_CONNECTIONS [32]  BENCH_INGEST_SECONDS [10]  BENCH_INGEST_WARMUP [60]
-#   BENCH_PHASES ["a b c d e"]  which measurements to run
+#   BENCH_PHASES ["a b c d e f"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
 #   BENCH_PG_STAT_STATEMENTS [0]  1: load pg_stat_statements and keep its view of the ingest window in the raw files
@@ -31,6 +33,7 @@ silo_port="${BENCH_SILO_PORT:-18080}"
 # (11111 / 30000), which a test cluster or a development silo on this machine may hold.
 orleans_silo_port="${BENCH_ORLEANS_SILO_PORT:-21111}"
 orleans_gateway_port="${BENCH_ORLEANS_GATEWAY_PORT:-31000}"
+gateway_port="${BENCH_GATEWAY_PORT:-18090}"
 duration="${BENCH_DURATION:-15s}"
 warmup="${BENCH_WARMUP:-5s}"
 connections="${BENCH_CONNECTIONS:-64}"
@@ -48,7 +51,7 @@ ingest_models="${BENCH_INGEST_MODELS:-300}"
 ingest_connections="${BENCH_INGEST_CONNECTIONS:-32}"
 ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
 ingest_warmup="${BENCH_INGEST_WARMUP:-60}"
-phases="${BENCH_PHASES:-a b c d e}"
+phases="${BENCH_PHASES:-a b c d e f}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
 pg_stat_statements=""
 [[ ${BENCH_PG_STAT_STATEMENTS:-0} == 1 ]] && pg_stat_statements=1
@@ -56,6 +59,7 @@ previous="${BENCH_PREVIOUS:-bench/results/home-made-runtime.md}"
 previous_label="${BENCH_PREVIOUS_LABEL:-home-made runtime (8c82199)}"
 
 silo_url="http://127.0.0.1:$silo_port"
+gateway_url="http://127.0.0.1:$gateway_port"
 registry_header='Authorization: Bearer dev-registry-token'
 monitor_header='Authorization: Bearer dev-monitor-token'
 
@@ -98,8 +102,18 @@ stop_silo() {
     fi
 }
 
+gateway_pid=""
+stop_gateway() {
+    if [[ -n $gateway_pid ]]; then
+        kill "$gateway_pid" 2>/dev/null || true
+        wait "$gateway_pid" 2>/dev/null || true
+        gateway_pid=""
+    fi
+}
+
 cleanup() {
     local status=$?
+    stop_gateway
     stop_silo
     # A failed run keeps what it gathered (silo logs included) beside the table for a post-mortem.
     if [[ $status -ne 0 && -n $work && -d $work/results ]]; then
@@ -123,9 +137,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
 # --- build ----------------------------------------------------------------------------------------
 install_missing_packages
 pg_bindir="$(find_pg_bindir)"
-for port in "$pg_port" "$silo_port" "$orleans_silo_port" "$orleans_gateway_port"; do
+for port in "$pg_port" "$silo_port" "$orleans_silo_port" "$orleans_gateway_port" "$gateway_port"; do
     if port_in_use "$port"; then
-        log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT / BENCH_ORLEANS_SILO_PORT / BENCH_ORLEANS_GATEWAY_PORT)"
+        log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT / BENCH_ORLEANS_SILO_PORT / BENCH_ORLEANS_GATEWAY_PORT / BENCH_GATEWAY_PORT)"
         exit 1
     fi
 done
@@ -139,6 +153,10 @@ log "publishing the silo and the driver (Release)"
 dotnet publish src/Silo -c Release -o "$work/silo" --nologo -v quiet
 dotnet publish bench/Governance.Bench/Governance.Bench.csproj -c Release -o "$work/driver" --nologo -v quiet
 silo_exe="$work/silo/Governance.Silo"
+if [[ " $phases " == *" f "* ]]; then
+    dotnet publish src/Gateway.Host -c Release -o "$work/gateway" --nologo -v quiet
+fi
+gateway_exe="$work/gateway/Governance.Gateway.Host"
 driver() { "$work/driver/Governance.Bench" "$@"; }
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
@@ -202,7 +220,7 @@ run_wrk() {
     esac
     cpu_sample "$name-cpu-before"
     WRK_REPORT="$results/$name.json" wrk -t2 -c"$connections" -d"$length" --latency -H "$registry_header" \
-        -s bench/wrk/governance.lua "$silo_url$path" -- "$@" | tee "$results/$name.wrk.txt"
+        -s bench/wrk/governance.lua "${target_url:-$silo_url}$path" -- "$@" | tee "$results/$name.wrk.txt"
     cpu_sample "$name-cpu-after"
 }
 
@@ -307,6 +325,31 @@ phase_e() {
     run_pgbench pgbench-drift
 }
 
+# --- (f) verify through the standalone gateway, memory provider -----------------------------------
+phase_f() {
+    log "(f) verify through the standalone gateway vs co-hosted: $verify_models deployed models, memory provider"
+    start_silo "$results/silo-standalone.log"
+    driver setup-verify --url "$silo_url" --models "$verify_models" --workers 16 --ids "$work/models-f.txt"
+    # The published gateway host, Development (the development tokens), on the silo's Orleans gateway port.
+    (cd "$(dirname "$gateway_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$gateway_url" \
+        Governance__Client__Gateways__0="127.0.0.1:$orleans_gateway_port" "$gateway_exe") >"$results/gateway.log" 2>&1 &
+    gateway_pid=$!
+    local attempt
+    for ((attempt = 0; attempt < 600; attempt++)); do
+        curl -fsS -o /dev/null "$gateway_url/health/ready" 2>/dev/null && break
+        kill -0 "$gateway_pid" 2>/dev/null || { log "the standalone gateway exited"; tail -n 40 "$results/gateway.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    curl -fsS -o /dev/null "$gateway_url/health/ready" || { log "the standalone gateway did not become ready"; exit 1; }
+
+    run_wrk warmup-f-cohosted "$warmup" verify "$work/models-f.txt" >/dev/null
+    target_url="$gateway_url" run_wrk warmup-f-standalone "$warmup" verify "$work/models-f.txt" >/dev/null
+    run_wrk f-verify-cohosted "$duration" verify "$work/models-f.txt"
+    target_url="$gateway_url" run_wrk f-verify-standalone "$duration" verify "$work/models-f.txt"
+    stop_gateway
+    stop_silo
+}
+
 # --- (d) start to ready ---------------------------------------------------------------------------
 phase_d() {
     log "(d) silo start to /health/ready, $startup_runs runs each"
@@ -331,7 +374,7 @@ phase_c() {
 }
 
 # Order: the servers' phases first, the CPU-heavy in-process one last.
-for phase in a b e d c; do
+for phase in a f b e d c; do
     if [[ " $phases " == *" $phase "* ]]; then
         "phase_$phase"
     fi

@@ -49,6 +49,14 @@ public static class ReportCommand
             $"{Format(verifyCpu, "F0")} µs ({Percent(verifySystemShare)}) / {Format(SiloCpuPerRequestUs(directory, "batch", batch), "F0")} µs",
             $"live: {Format(liveCpu, "F0")} µs", Ratio(verifyCpu, liveCpu), "—", null);
 
+        var cohosted = ResultFile.Read(directory, "f-verify-cohosted");
+        var standalone = ResultFile.Read(directory, "f-verify-standalone");
+        var standaloneRatio = Ratio(Number(standalone, "rps"), Number(cohosted, "rps"));
+        table.Add("f", "GET verify through the standalone gateway (src/Gateway.Host on the Orleans client)", Rps(standalone),
+            "co-hosted: " + Rps(cohosted), standaloneRatio, "≥ 0.35 × co-hosted", standalone, Met(standaloneRatio, r => r >= 0.35));
+        table.Add("f", "… latency p50 / p99, standalone / co-hosted", Latency(standalone), Latency(cohosted),
+            Ratio(Number(standalone, "latency_p99_us"), Number(cohosted, "latency_p99_us")), "—", null);
+
         var pgbench = ResultFile.Read(directory, "pgbench");
         var transitions = ResultFile.Read(directory, "transitions");
         var tps = Number(pgbench, "tps");
