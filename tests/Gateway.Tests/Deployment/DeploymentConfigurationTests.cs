@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Governance.Client;
 using Governance.Gateway;
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Tests.Infrastructure;
@@ -13,7 +14,10 @@ using Orleans.Configuration;
 
 namespace Governance.Gateway.Tests.Deployment;
 
-/// <summary>deploy/, docker-compose.yml and the README name only configuration keys the silo reads.</summary>
+/// <summary>
+/// deploy/, docker-compose.yml and the README name only configuration keys the silo or the standalone
+/// gateway reads (the gateway reads a subset of the silo's sections plus <c>Governance:Client</c>).
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed partial class DeploymentConfigurationTests
 {
@@ -29,6 +33,8 @@ public sealed partial class DeploymentConfigurationTests
         ["Governance:Policy"] = [typeof(PolicyOptions)],
         ["Governance:Drift"] = [typeof(DriftAlertOptions)],
         ["Governance:Gateway"] = [typeof(GatewayOptions)],
+        ["Governance:Client"] = [typeof(GovernanceClientOptions)],
+        ["Orleans:Tls"] = [typeof(ClusterTlsOptions)],
     };
 
     private static readonly string[] OtherKeys = ["ConnectionStrings:Governance", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT"];
@@ -41,6 +47,19 @@ public sealed partial class DeploymentConfigurationTests
 
         Assert.Contains("Governance:Storage:Provider", keys);
         Assert.All(keys, key => Assert.True(IsKnown(key), $"docker-compose.yml sets '{key}', which the silo does not read"));
+    }
+
+    [Fact]
+    public void The_kubernetes_manifests_set_only_keys_the_silo_and_gateway_read()
+    {
+        var directory = Path.Combine(RepositoryRoot, "deploy", "kubernetes");
+        var keys = Directory.GetFiles(directory, "*.yaml")
+            .SelectMany(file => ManifestKey().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Key: m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal))))
+            .ToList();
+
+        Assert.Contains(keys, k => k.Key == "Orleans:Endpoints:AdvertisedIPAddress");
+        Assert.Contains(keys, k => k.Key == "ConnectionStrings:Governance");
+        Assert.All(keys, k => Assert.True(IsKnown(k.Key), $"deploy/kubernetes/{k.File} sets '{k.Key}', which neither the silo nor the gateway reads"));
     }
 
     [Fact]
@@ -99,8 +118,12 @@ public sealed partial class DeploymentConfigurationTests
 
     private static string RepositoryRoot => RepositoryPaths.Root;
 
-    [GeneratedRegex(@"^\s+((?:Governance|ConnectionStrings|ASPNETCORE)_{1,2}[A-Za-z_]+):", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+((?:Governance|ConnectionStrings|ASPNETCORE|Orleans)_{1,2}[A-Za-z_]+):", RegexOptions.Multiline)]
     private static partial Regex ComposeKey();
+
+    /// <summary>A ConfigMap data key or a container env name.</summary>
+    [GeneratedRegex(@"^\s+(?:- name: )?((?:Governance|ConnectionStrings|ASPNETCORE|Orleans)__[A-Za-z_]+)(?::|\s*$)", RegexOptions.Multiline)]
+    private static partial Regex ManifestKey();
 
     [GeneratedRegex(@"^\| `([A-Za-z_:N]+)` \|", RegexOptions.Multiline)]
     private static partial Regex ReadmeKey();
