@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Governance.Cluster.Tests.Infrastructure;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Governance.Cluster.Tests.Cluster;
@@ -91,10 +90,10 @@ public sealed class TakeoverTests(ITestOutputHelper output)
 
         foreach (var modelId in models)
         {
-            var committed = await CommittedEventIdsAsync(cluster.Database, modelId);
+            var committed = await DriftStreamRows.CommittedEventIdsAsync(cluster.Database, modelId);
             Assert.Subset(committed, acknowledged.Where(a => a.ModelId == modelId).Select(a => a.EventId).ToHashSet());
             await Requests.WaitForAsync(
-                () => AppliedObservationsAsync(cluster.Database, modelId), n => n >= committed.Count, TimeSpan.FromSeconds(60),
+                () => DriftStreamRows.AppliedObservationsAsync(cluster.Database, modelId), n => n >= committed.Count, TimeSpan.FromSeconds(60),
                 $"the {committed.Count} committed observations of {modelId} to be applied on the last silo");
         }
 
@@ -102,31 +101,9 @@ public sealed class TakeoverTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(2));
         foreach (var modelId in models)
         {
-            Assert.Equal((await CommittedEventIdsAsync(cluster.Database, modelId)).Count, await AppliedObservationsAsync(cluster.Database, modelId));
+            Assert.Equal((await DriftStreamRows.CommittedEventIdsAsync(cluster.Database, modelId)).Count, await DriftStreamRows.AppliedObservationsAsync(cluster.Database, modelId));
         }
 
         output.WriteLine($"{acknowledged.Count} observations acknowledged while two of the three silos were killed; all applied once");
-    }
-
-    private static async Task<HashSet<string>> CommittedEventIdsAsync(NpgsqlDataSource database, string modelId)
-    {
-        await using var command = database.CreateCommand("SELECT payload::jsonb ->> 'event_id' FROM stream_queue_events WHERE stream_key = $1");
-        command.Parameters.AddWithValue(modelId);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
-
-    private static async Task<long> AppliedObservationsAsync(NpgsqlDataSource database, string modelId)
-    {
-        await using var command = database.CreateCommand(
-            "SELECT coalesce((state ->> 'drift_observations')::bigint, 0) FROM grain_state WHERE grain_type = 'model' AND grain_key = $1");
-        command.Parameters.AddWithValue(modelId);
-        return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
 }

@@ -65,11 +65,11 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
         // Every acknowledged observation was committed to the stream (some more were, whose 202 the kill cut
         // off), and every committed one is applied exactly once: the stored count reaches it and stays there.
-        var committed = await CommittedEventIdsAsync(database, modelId);
+        var committed = await DriftStreamRows.CommittedEventIdsAsync(database, modelId);
         Assert.Subset(committed, acknowledgedDrift.ToHashSet());
-        var applied = await WaitForAsync(() => AppliedObservationsAsync(database, modelId), n => n >= committed.Count, $"all {committed.Count} committed observations to be applied");
+        var applied = await WaitForAsync(() => DriftStreamRows.AppliedObservationsAsync(database, modelId), n => n >= committed.Count, $"all {committed.Count} committed observations to be applied");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(committed.Count, await AppliedObservationsAsync(database, modelId));
+        Assert.Equal(committed.Count, await DriftStreamRows.AppliedObservationsAsync(database, modelId));
         output.WriteLine($"committed {committed.Count}, applied after restart {applied}");
 
         foreach (var other in attemptedModels)
@@ -151,27 +151,6 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         {
             return null;
         }
-    }
-
-    private static async Task<HashSet<string>> CommittedEventIdsAsync(NpgsqlDataSource database, string modelId)
-    {
-        await using var command = database.CreateCommand("SELECT payload::jsonb ->> 'event_id' FROM stream_queue_events WHERE stream_key = $1");
-        command.Parameters.AddWithValue(modelId);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
-
-    private static async Task<long> AppliedObservationsAsync(NpgsqlDataSource database, string modelId)
-    {
-        await using var command = database.CreateCommand("SELECT coalesce((state ->> 'drift_observations')::bigint, 0) FROM grain_state WHERE grain_type = 'model' AND grain_key = $1");
-        command.Parameters.AddWithValue(modelId);
-        return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
 
     private static Task WaitAsync(Func<bool> condition, string awaited) =>
