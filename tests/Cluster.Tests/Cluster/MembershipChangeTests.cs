@@ -85,10 +85,18 @@ public sealed partial class MembershipChangeTests(ITestOutputHelper output)
 
         Assert.Empty(failures);
 
-        // The new silo holds activations of its own.
-        var metrics = (await added.As(null).GetAsync("/metrics")).AssertStatus(HttpStatusCode.OK).Body;
-        var activations = LiveActivations().Match(metrics);
-        Assert.True(activations.Success && double.Parse(activations.Groups[1].Value, CultureInfo.InvariantCulture) > 0, $"the added silo holds no activation:\n{metrics}");
+        // The new silo takes grains of its own. Orleans' placement weighs the silos' load, and a silo that
+        // just started is busy, so new models are made until one of them lands there.
+        await Requests.WaitForAsync(
+            async () =>
+            {
+                var modelId = Workflow.NewModelId();
+                (await entry.As(DevTokens.Trainer).PostAsync($"/v1/models/{modelId}/training", Requests.Training())).AssertStatus(HttpStatusCode.Created);
+                var metrics = (await added.As(null).GetAsync("/metrics")).AssertStatus(HttpStatusCode.OK).Body;
+                var activations = LiveActivations().Match(metrics);
+                return activations.Success ? double.Parse(activations.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            },
+            activations => activations > 0, TimeSpan.FromSeconds(60), "an activation on the added silo");
     }
 
     [GeneratedRegex(@"^orleans_catalog_activations(?:\{[^}]*\})? ([0-9.eE+-]+)$", RegexOptions.Multiline)]
