@@ -20,10 +20,7 @@ public sealed class GovernanceClient(IClusterClient cluster, IOptions<Governance
     public IGrainFactory Grains => cluster;
 
     /// <summary>The grain of one model; the id is checked as the HTTP API checks it.</summary>
-    public IModelGovernanceGrain Model(string modelId) =>
-        Identifiers.IsValidModelId(modelId)
-            ? cluster.GetGrain<IModelGovernanceGrain>(modelId)
-            : throw GovernanceException.Invalid("model_id", "The model id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+    public IModelGovernanceGrain Model(string modelId) => cluster.GetGrain<IModelGovernanceGrain>(Identifiers.RequireModelId(modelId));
 
     // Training plane.
 
@@ -33,9 +30,7 @@ public sealed class GovernanceClient(IClusterClient cluster, IOptions<Governance
     // Governance plane.
 
     public Task<KeyRegistrationResult> RegisterKeyAsync(string principal, string keyId, KeyRegistrationRequest key) =>
-        Identifiers.IsValidPrincipal(principal)
-            ? CommandAsync("RegisterKey", principal, () => cluster.GetGrain<IApproverKeysGrain>(principal).RegisterKey(keyId, key))
-            : throw GovernanceException.Invalid("principal", "The principal must be 1–128 characters of [A-Za-z0-9._:-].");
+        CommandAsync("RegisterKey", principal, () => cluster.GetGrain<IApproverKeysGrain>(Identifiers.RequirePrincipalId(principal)).RegisterKey(keyId, key));
 
     public Task<ApprovalView> SubmitApprovalAsync(string modelId, ApprovalRequest approval) =>
         CommandAsync("SubmitApproval", modelId, () => Model(modelId).SubmitApproval(approval));

@@ -222,14 +222,10 @@ public static class GovernanceApi
     private static IListingGrain Listings(IGrainFactory grains) => grains.GetGrain<IListingGrain>(0);
 
     private static IModelGovernanceGrain ModelGrain(IGrainFactory grains, string id) =>
-        Identifiers.IsValidModelId(id)
-            ? grains.GetGrain<IModelGovernanceGrain>(id)
-            : throw GovernanceException.Invalid("model_id", "The model id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+        grains.GetGrain<IModelGovernanceGrain>(Identifiers.RequireModelId(id));
 
     private static IApproverKeysGrain KeysGrain(IGrainFactory grains, string principal) =>
-        Identifiers.IsValidId(principal)
-            ? grains.GetGrain<IApproverKeysGrain>(principal)
-            : throw GovernanceException.Invalid("principal", "The principal must be 1–128 characters of [A-Za-z0-9._:-].");
+        grains.GetGrain<IApproverKeysGrain>(Identifiers.RequirePrincipalId(principal));
 
     /// <summary>A model's chain, or an approver's key chain addressed as the pseudo-model <c>_keys:{principal}</c>.</summary>
     private static IEvidenceGrain EvidenceGrain(IGrainFactory grains, string id)

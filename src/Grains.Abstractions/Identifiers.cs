@@ -53,6 +53,18 @@ public static class Identifiers
         return digits.Length == expected && !digits.ContainsAnyExcept(LowerHex);
     }
 
+    /// <summary>The model id itself, or <c>invalid_request</c> naming <c>model_id</c>.</summary>
+    public static string RequireModelId(string? value) =>
+        IsValidModelId(value)
+            ? value!
+            : throw GovernanceException.Invalid("model_id", "The model id must be 1–128 characters of [A-Za-z0-9._:-], not starting with '_'.");
+
+    /// <summary>An approver principal addressed by the API, or <c>invalid_request</c> naming <c>principal</c>.</summary>
+    public static string RequirePrincipalId(string? value) =>
+        IsValidId(value)
+            ? value!
+            : throw GovernanceException.Invalid("principal", "The principal must be 1–128 characters of [A-Za-z0-9._:-].");
+
     /// <summary>The ledger chain of a principal's approver keys.</summary>
     public static string KeyChainId(string principal) => "_keys:" + principal;
 }

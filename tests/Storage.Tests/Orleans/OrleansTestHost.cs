@@ -43,7 +43,7 @@ public sealed class OrleansTestHost : IAsyncDisposable
     public IReadOnlyCollection<string> Warnings => _logs.Entries;
 
     /// <summary>Starts a silo with ADO.NET clustering and reminders on <paramref name="cluster"/>'s schema.</summary>
-    public static async Task<OrleansTestHost> StartSiloAsync(string name, OrleansTestCluster cluster, ITestOutputHelper output)
+    public static Task<OrleansTestHost> StartSiloAsync(string name, OrleansTestCluster cluster, ITestOutputHelper output)
     {
         var logs = new CapturingLoggerProvider();
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -60,38 +60,17 @@ public sealed class OrleansTestHost : IAsyncDisposable
                 IPAddress.Loopback, FreeLoopbackPort.Next(), FreeLoopbackPort.Next(), listenOnAnyHostAddress: false);
             silo.UseGovernancePostgresClustering(cluster.ConnectionString);
             silo.UseGovernancePostgresReminders(cluster.ConnectionString);
-            // The failover timings of DESIGN.md §4 ("Cluster"), so a departed silo is noticed quickly.
-            silo.Configure<ClusterMembershipOptions>(options =>
-            {
-                options.ProbeTimeout = TimeSpan.FromSeconds(1);
-                options.NumMissedProbesLimit = 2;
-                options.NumVotesForDeathDeclaration = 1;
-                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-                options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
-            });
+            // The silo's failover timings (DESIGN.md §4, "Cluster"), so a departed silo is noticed quickly.
+            silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
             // Orleans refuses periods under a minute unless this is lowered.
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
 
-        var host = builder.Build();
-        var started = new OrleansTestHost(name, host, logs, output);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await host.StartAsync(timeout.Token);
-        }
-        catch
-        {
-            await started.DisposeAsync();
-            throw;
-        }
-
-        return started;
+        return StartAsync(name, builder, logs, output);
     }
 
     /// <summary>Starts a client that finds its gateways in <paramref name="cluster"/>'s membership table.</summary>
-    public static async Task<OrleansTestHost> StartClientAsync(string name, OrleansTestCluster cluster, ITestOutputHelper output)
+    public static Task<OrleansTestHost> StartClientAsync(string name, OrleansTestCluster cluster, ITestOutputHelper output)
     {
         var logs = new CapturingLoggerProvider();
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -106,6 +85,11 @@ public sealed class OrleansTestHost : IAsyncDisposable
             client.UseGovernancePostgresClustering(cluster.ConnectionString);
         });
 
+        return StartAsync(name, builder, logs, output);
+    }
+
+    private static async Task<OrleansTestHost> StartAsync(string name, HostApplicationBuilder builder, CapturingLoggerProvider logs, ITestOutputHelper output)
+    {
         var host = builder.Build();
         var started = new OrleansTestHost(name, host, logs, output);
         try

@@ -1,6 +1,6 @@
 using Orleans.Configuration;
 
-namespace Governance.Silo;
+namespace Governance.Storage;
 
 /// <summary>
 /// The cluster's failure-detection timings unless <c>Orleans:Membership:*</c> says otherwise (DESIGN
@@ -10,7 +10,7 @@ namespace Governance.Silo;
 /// stalls for a few seconds (a long GC pause, a starved machine): it then restarts and rejoins, its
 /// grains move. Raise <c>ProbeTimeout</c> and <c>NumVotesForDeathDeclaration</c> on busy machines.
 /// </summary>
-internal static class MembershipDefaults
+public static class MembershipDefaults
 {
     public static void Apply(ClusterMembershipOptions options)
     {
