@@ -5,7 +5,9 @@
 # driver in Release, starts a throwaway PostgreSQL (fsync on) as the postgres user, measures
 # (a) verify vs /health/live, (b) committed transitions vs pgbench, (c) memory per warm activation,
 # (d) silo start to ready, (e) drift observation to verify denial and drift stream ingest, (f) verify
-# through the standalone gateway against the co-hosted one, and writes the table to bench/results/latest.md. Every figure is a ratio
+# through the standalone gateway against the co-hosted one, (g) failover and expiry lag on a cluster of
+# three silo processes, (h) verify and writes spread over three silos against one, and writes the
+# table to bench/results/latest.md. Every figure is a ratio
 # against a baseline measured in the same run, or an absolute target; see bench/README.md.
 #
 # Environment (defaults in brackets):
@@ -16,7 +18,10 @@
 #   BENCH_PGBENCH_SECONDS [20]  BENCH_WRITE_MODELS [3000]  BENCH_WRITE_WORKERS [16]  BENCH_WRITE_WARMUP [20]
 #   BENCH_MEMORY_MODELS [100000]  BENCH_STARTUP_RUNS [5]
 #   BENCH_DRIFT_MODELS [200]  BENCH_INGEST_MODELS [300]  BENCH_INGEST_CONNECTIONS [32]  BENCH_INGEST_SECONDS [10]  BENCH_INGEST_WARMUP [60]
-#   BENCH_PHASES ["a b c d e f"]  which measurements to run
+#   BENCH_FAILOVER_KILLS [10]  BENCH_FAILOVER_MODELS [90] (fresh models per kill)
+#   BENCH_EXPIRY_APPROVALS [10000]  BENCH_EXPIRY_WINDOW [60] (seconds)  BENCH_SPREAD_WRITE_MODELS [1500]
+#   (the cluster phases g and h put silo i on BENCH_SILO_PORT + 1 + i, BENCH_ORLEANS_SILO_PORT + 1 + i, BENCH_ORLEANS_GATEWAY_PORT + 1 + i)
+#   BENCH_PHASES ["a b c d e f g h"]  which measurements to run
 #   BENCH_OUTPUT [bench/results/latest.md]  the table; the raw files go beside it in <name>-raw/
 #   BENCH_PG_CONNECTION_OPTIONS  appended to the silo's Npgsql connection string (experiments)
 #   BENCH_PG_STAT_STATEMENTS [0]  1: load pg_stat_statements and keep its view of the ingest window in the raw files
@@ -51,7 +56,12 @@ ingest_models="${BENCH_INGEST_MODELS:-300}"
 ingest_connections="${BENCH_INGEST_CONNECTIONS:-32}"
 ingest_seconds="${BENCH_INGEST_SECONDS:-10}"
 ingest_warmup="${BENCH_INGEST_WARMUP:-60}"
-phases="${BENCH_PHASES:-a b c d e f}"
+failover_kills="${BENCH_FAILOVER_KILLS:-10}"
+failover_models="${BENCH_FAILOVER_MODELS:-90}"
+expiry_approvals="${BENCH_EXPIRY_APPROVALS:-10000}"
+expiry_window="${BENCH_EXPIRY_WINDOW:-60}"
+spread_write_models="${BENCH_SPREAD_WRITE_MODELS:-1500}"
+phases="${BENCH_PHASES:-a b c d e f g h}"
 output="${BENCH_OUTPUT:-bench/results/latest.md}"
 pg_stat_statements=""
 [[ ${BENCH_PG_STAT_STATEMENTS:-0} == 1 ]] && pg_stat_statements=1
@@ -111,10 +121,24 @@ stop_gateway() {
     fi
 }
 
+# The silos of a bench cluster (phase h), started by start_cluster_silo.
+cluster_pids=()
+stop_cluster() {
+    local pid
+    for pid in "${cluster_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${cluster_pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    cluster_pids=()
+}
+
 cleanup() {
     local status=$?
     stop_gateway
     stop_silo
+    stop_cluster
     # A failed run keeps what it gathered (silo logs included) beside the table for a post-mortem.
     if [[ $status -ne 0 && -n $work && -d $work/results ]]; then
         rm -rf "${output%.md}-raw" && mkdir -p "$(dirname "$output")" && cp -r "$work/results" "${output%.md}-raw" \
@@ -137,7 +161,11 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
 # --- build ----------------------------------------------------------------------------------------
 install_missing_packages
 pg_bindir="$(find_pg_bindir)"
-for port in "$pg_port" "$silo_port" "$orleans_silo_port" "$orleans_gateway_port" "$gateway_port"; do
+cluster_ports=()
+for i in 1 2 3; do
+    cluster_ports+=("$((silo_port + i))" "$((orleans_silo_port + i))" "$((orleans_gateway_port + i))")
+done
+for port in "$pg_port" "$silo_port" "$orleans_silo_port" "$orleans_gateway_port" "$gateway_port" "${cluster_ports[@]}"; do
     if port_in_use "$port"; then
         log "port $port is in use (set BENCH_PG_PORT / BENCH_SILO_PORT / BENCH_ORLEANS_SILO_PORT / BENCH_ORLEANS_GATEWAY_PORT / BENCH_GATEWAY_PORT)"
         exit 1
@@ -178,12 +206,31 @@ postmaster_pid="$(head -n 1 "$pg_dir/data/postmaster.pid")"
 pg() { "$pg_bindir/$1" -h 127.0.0.1 -p "$pg_port" -U postgres "${@:2}"; }
 pg createdb pgbench
 pg createdb governance
-pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=governance${BENCH_PG_CONNECTION_OPTIONS:+;$BENCH_PG_CONNECTION_OPTIONS}"
+# pg_connection_for DATABASE: the silos' Npgsql connection string.
+pg_connection_for() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1${BENCH_PG_CONNECTION_OPTIONS:+;$BENCH_PG_CONNECTION_OPTIONS}"; }
+pg_connection="$(pg_connection_for governance)"
 
 # --- silo -----------------------------------------------------------------------------------------
 # The Orleans endpoints of every silo the bench starts (one at a time): loopback, the bench's ports.
 orleans_env=(Orleans__Endpoints__SiloPort="$orleans_silo_port" Orleans__Endpoints__GatewayPort="$orleans_gateway_port"
     Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1)
+
+# wait_ready URL PID LOG WHAT: until URL/health/ready answers 200; exits the run when PID ends or a minute passes.
+wait_ready() {
+    local url="$1" pid="$2" process_log="$3" what="$4" attempt
+    for ((attempt = 0; attempt < 600; attempt++)); do
+        if curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null; then
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    log "$what did not become ready"
+    tail -n 40 "$process_log" >&2
+    exit 1
+}
 
 # start_silo LOG [KEY=VALUE ...]: the published silo (an Orleans silo with the co-hosted gateway),
 # Development environment, HTTP on $silo_url, Orleans on 127.0.0.1:$orleans_silo_port / $orleans_gateway_port.
@@ -194,19 +241,34 @@ start_silo() {
     # appsettings.json (log levels) from beside its binary either way.
     (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$silo_url" "${orleans_env[@]}" "$@" "$silo_exe") >"$silo_log" 2>&1 &
     silo_pid=$!
-    local attempt
-    for ((attempt = 0; attempt < 600; attempt++)); do
-        if curl -fsS -o /dev/null "$silo_url/health/ready" 2>/dev/null; then
-            return 0
-        fi
-        if ! kill -0 "$silo_pid" 2>/dev/null; then
-            break
-        fi
-        sleep 0.1
+    wait_ready "$silo_url" "$silo_pid" "$silo_log" "the silo"
+}
+
+# The ports of silo I of a bench cluster: HTTP, Orleans silo, Orleans gateway (each base port + 1 + I).
+cluster_url() { echo "http://127.0.0.1:$((silo_port + 1 + $1))"; }
+cluster_driver_ports=(--http-port "$((silo_port + 1))" --silo-port "$((orleans_silo_port + 1))" --gateway-port "$((orleans_gateway_port + 1))")
+
+# launch_cluster_silo I CLUSTER DATABASE LOG: silo I of cluster CLUSTER on PostgreSQL, not waited for.
+launch_cluster_silo() {
+    local index="$1" cluster="$2" database="$3" silo_log="$4"
+    (cd "$(dirname "$silo_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$(cluster_url "$index")" \
+        Orleans__Endpoints__SiloPort="$((orleans_silo_port + 1 + index))" Orleans__Endpoints__GatewayPort="$((orleans_gateway_port + 1 + index))" \
+        Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1 Orleans__ClusterId="$cluster" \
+        Governance__Storage__Provider=postgres ConnectionStrings__Governance="$(pg_connection_for "$database")" "$silo_exe") >"$silo_log" 2>&1 &
+    cluster_pids+=($!)
+}
+
+# start_cluster N CLUSTER DATABASE: N silos of one cluster, the first alone (it applies the migrations).
+start_cluster() {
+    local count="$1" cluster="$2" database="$3" i
+    launch_cluster_silo 0 "$cluster" "$database" "$results/$cluster-silo-0.log"
+    wait_ready "$(cluster_url 0)" "${cluster_pids[0]}" "$results/$cluster-silo-0.log" "silo 0 of $cluster"
+    for ((i = 1; i < count; i++)); do
+        launch_cluster_silo "$i" "$cluster" "$database" "$results/$cluster-silo-$i.log"
     done
-    log "the silo did not become ready"
-    tail -n 40 "$silo_log" >&2
-    exit 1
+    for ((i = 1; i < count; i++)); do
+        wait_ready "$(cluster_url "$i")" "${cluster_pids[$i]}" "$results/$cluster-silo-$i.log" "silo $i of $cluster"
+    done
 }
 
 # run_wrk NAME DURATION MODE [ARGS...]: wrk with the common script; the summary lands in $results/NAME.json.
@@ -334,13 +396,7 @@ phase_f() {
     (cd "$(dirname "$gateway_exe")" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$gateway_url" \
         Governance__Client__Gateways__0="127.0.0.1:$orleans_gateway_port" "$gateway_exe") >"$results/gateway.log" 2>&1 &
     gateway_pid=$!
-    local attempt
-    for ((attempt = 0; attempt < 600; attempt++)); do
-        curl -fsS -o /dev/null "$gateway_url/health/ready" 2>/dev/null && break
-        kill -0 "$gateway_pid" 2>/dev/null || { log "the standalone gateway exited"; tail -n 40 "$results/gateway.log" >&2; exit 1; }
-        sleep 0.1
-    done
-    curl -fsS -o /dev/null "$gateway_url/health/ready" || { log "the standalone gateway did not become ready"; exit 1; }
+    wait_ready "$gateway_url" "$gateway_pid" "$results/gateway.log" "the standalone gateway"
 
     run_wrk warmup-f-cohosted "$warmup" verify "$work/models-f.txt" >/dev/null
     target_url="$gateway_url" run_wrk warmup-f-standalone "$warmup" verify "$work/models-f.txt" >/dev/null
@@ -348,6 +404,64 @@ phase_f() {
     target_url="$gateway_url" run_wrk f-verify-standalone "$duration" verify "$work/models-f.txt"
     stop_gateway
     stop_silo
+}
+
+# --- (g) failover and expiry lag on three silo processes, PostgreSQL --------------------------------
+# The driver starts, kills and restarts the silos itself (silo i on the cluster ports + i).
+phase_g() {
+    log "(g) failover: $failover_kills SIGKILLs of one of 3 silos, $failover_models fresh models per kill"
+    pg createdb governance_failover
+    driver cluster-failover --silo "$silo_exe" --connection "$(pg_connection_for governance_failover)" --cluster-id bench-failover \
+        "${cluster_driver_ports[@]}" --log-dir "$results" --kills "$failover_kills" --models "$failover_models" --out "$results/g-failover.json"
+
+    log "(g) expiry lag: $expiry_approvals approvals due within ${expiry_window}s on 3 silos"
+    pg createdb governance_expiry
+    driver cluster-expiry --silo "$silo_exe" --connection "$(pg_connection_for governance_expiry)" --cluster-id bench-expiry \
+        "${cluster_driver_ports[@]}" --log-dir "$results" --approvals "$expiry_approvals" --window-seconds "$expiry_window" \
+        --out "$results/g-expiry.json"
+
+    # Diagnostic: the same with one silo killed a third into the window (its reminders move to the others).
+    local kill_approvals=$((expiry_approvals / 2)) kill_window=$((expiry_window / 2))
+    log "(g) expiry lag with a silo killed mid-window: $kill_approvals approvals due within ${kill_window}s"
+    pg createdb governance_expiry_kill
+    driver cluster-expiry --silo "$silo_exe" --connection "$(pg_connection_for governance_expiry_kill)" --cluster-id bench-expiry-kill \
+        "${cluster_driver_ports[@]}" --log-dir "$results" --approvals "$kill_approvals" --window-seconds "$kill_window" \
+        --kill-after-seconds "$((kill_window / 3))" --out "$results/g-expiry-kill.json"
+}
+
+# --- (h) verify and writes spread over three silos against one silo, PostgreSQL -------------------
+# run_spread_wrk NAME DURATION N MODELS: wrk verify on each of the N silos at once, the connections
+# shared out; one summary per silo in $results/NAME-I.json.
+run_spread_wrk() {
+    local name="$1" length="$2" count="$3" models="$4" i threads=1 pids=()
+    [[ $count -eq 1 ]] && threads=2
+    for ((i = 0; i < count; i++)); do
+        WRK_REPORT="$results/$name-$i.json" wrk -t"$threads" -c"$((connections / count))" -d"$length" --latency -H "$registry_header" \
+            -s bench/wrk/governance.lua "$(cluster_url "$i")/v1/models" -- verify "$models" >"$results/$name-$i.wrk.txt" &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do
+        wait "$i"
+    done
+}
+
+phase_h() {
+    local count i urls
+    for count in 1 3; do
+        log "(h) verify and writes on $count silo(s) of one cluster, PostgreSQL"
+        pg createdb "governance_spread$count"
+        start_cluster "$count" "bench-spread$count" "governance_spread$count"
+        urls=()
+        for ((i = 0; i < count; i++)); do
+            urls+=(--url "$(cluster_url "$i")")
+        done
+        driver setup-verify "${urls[@]}" --models "$verify_models" --workers 16 --ids "$work/models-h$count.txt" --prefix "spread$count"
+        run_spread_wrk "h-warmup-$count" "$warmup" "$count" "$work/models-h$count.txt"
+        run_spread_wrk "h-verify-$count" "$duration" "$count" "$work/models-h$count.txt"
+        driver transitions "${urls[@]}" --models "$spread_write_models" --workers "$write_workers" --warmup-seconds 10 \
+            --out "$results/h-transitions-$count.json"
+        stop_cluster
+    done
 }
 
 # --- (d) start to ready ---------------------------------------------------------------------------
@@ -374,7 +488,7 @@ phase_c() {
 }
 
 # Order: the servers' phases first, the CPU-heavy in-process one last.
-for phase in a f b e d c; do
+for phase in a f b e h g d c; do
     if [[ " $phases " == *" $phase "* ]]; then
         "phase_$phase"
     fi
@@ -386,7 +500,7 @@ done
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "tools: .NET $(dotnet --version), $("$pg_bindir/postgres" --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo "phases: $phases${BENCH_PG_CONNECTION_OPTIONS:+; connection options: $BENCH_PG_CONNECTION_OPTIONS}"
-    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers after ${write_warmup}s; $memory_models memory models; $startup_runs start runs; $drift_models drift models; ingest: wrk -c$ingest_connections over $ingest_models models for ${ingest_seconds}s after ${ingest_warmup}s"
+    echo "settings: wrk -t2 -c$connections -d$duration (after ${warmup} warm-ups; diagnostic run at -c$low_connections), $verify_models verify models, batch $batch_size; pgbench -T $pgbench_seconds; $write_models write models, $write_workers workers after ${write_warmup}s; $memory_models memory models; $startup_runs start runs; $drift_models drift models; ingest: wrk -c$ingest_connections over $ingest_models models for ${ingest_seconds}s after ${ingest_warmup}s; failover: $failover_kills kills, $failover_models models each; expiry: $expiry_approvals approvals within ${expiry_window}s; spread: $spread_write_models write models"
 } >"$results/environment.txt"
 raw="${output%.md}-raw"
 mkdir -p "$(dirname "$output")"

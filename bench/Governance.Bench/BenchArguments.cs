@@ -45,4 +45,11 @@ public sealed class BenchArguments
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var list) ? list : [];
 
     public Uri Url() => new(Required("url").TrimEnd('/') + "/");
+
+    /// <summary>Every <c>--url</c> given, in order; at least one.</summary>
+    public IReadOnlyList<Uri> Urls()
+    {
+        Required("url");
+        return [.. All("url").Select(url => new Uri(url.TrimEnd('/') + "/"))];
+    }
 }

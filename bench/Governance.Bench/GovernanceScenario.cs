@@ -106,6 +106,21 @@ public sealed class GovernanceScenario(GatewayClient gateway)
             $"v1/models/{modelId}/training", TrainerToken, Training(modelId),
             GovernanceJsonContext.Default.TrainingOutputRequest, GovernanceJsonContext.Default.TrainingView, cancellationToken);
 
+    /// <summary>The same training POST, only counted (201 or not; never throws on a status).</summary>
+    public Task<System.Net.HttpStatusCode> TrainForStatusAsync(string modelId, CancellationToken cancellationToken) =>
+        gateway.PostForStatusAsync(
+            $"v1/models/{modelId}/training", TrainerToken, Training(modelId), GovernanceJsonContext.Default.TrainingOutputRequest, cancellationToken);
+
+    /// <summary>Training and a submission (one approver, production) whose approval expires <paramref name="ttlSeconds"/> from now.</summary>
+    public async Task<ApprovalView> SubmitExpiringAsync(string modelId, long ttlSeconds, CancellationToken cancellationToken)
+    {
+        await TrainAsync(modelId, cancellationToken);
+        return await gateway.PostAsync(
+            $"v1/models/{modelId}/approval", SubmitterToken,
+            new ApprovalRequest(null, [Environment], [Scope], RequiredApprovers: 1, null, ttlSeconds, null),
+            GovernanceJsonContext.Default.ApprovalRequest, GovernanceJsonContext.Default.ApprovalView, cancellationToken);
+    }
+
     /// <summary>POST /v1/models/{id}/drift; returns after the 202, when the observation is appended to the stream.</summary>
     public Task<DriftAccepted> ObserveDriftAsync(string modelId, DriftObservationRequest observation, CancellationToken cancellationToken) =>
         gateway.PostAsync(

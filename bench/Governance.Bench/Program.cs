@@ -19,6 +19,8 @@ try
         "transitions-inproc" => await InProcessTransitionsCommand.RunAsync(arguments),
         "memory" => await MemoryCommand.RunAsync(arguments),
         "startup" => await StartupCommand.RunAsync(arguments),
+        "cluster-failover" => await ClusterFailoverCommand.RunAsync(arguments),
+        "cluster-expiry" => await ClusterExpiryCommand.RunAsync(arguments),
         "cpu" => CpuCommand.Run(arguments),
         "report" => ReportCommand.Run(arguments),
         _ => Usage(),
@@ -54,6 +56,11 @@ static int Usage()
               managed bytes per warm activation, in process
           startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L --out FILE
               time from process start to GET /health/ready = 200
+          cluster-failover --silo PATH --connection CS [--kills N] [--models M] --out FILE
+              3 silo processes; per round M fresh models, SIGKILL of one silo, time to the first write on each model it held
+          cluster-expiry --silo PATH --connection CS [--approvals N] [--window-seconds W] --out FILE
+              3 silo processes; N approvals due within W seconds, each one's approval_expired lag behind its expires_at
+              (both: [--cluster-id ID] [--http-port P] [--silo-port P] [--gateway-port P] [--log-dir D]; silo i on each port + i)
           cpu          [--silo-pid P] [--postmaster-pid P] --out FILE
               CPU used so far by the silo and by PostgreSQL (sampled around wrk and pgbench)
           report       --dir DIR --out FILE [--batch-size N]

@@ -57,6 +57,8 @@ public static class ReportCommand
         table.Add("f", "… latency p50 / p99, standalone / co-hosted", Latency(standalone), Latency(cohosted),
             Ratio(Number(standalone, "latency_p99_us"), Number(cohosted, "latency_p99_us")), "—", null);
 
+        AddClusterRows(table, directory);
+
         var pgbench = ResultFile.Read(directory, "pgbench");
         var transitions = ResultFile.Read(directory, "transitions");
         var tps = Number(pgbench, "tps");
@@ -160,6 +162,48 @@ public static class ReportCommand
         File.WriteAllText(output, markdown.ToString());
         Console.Write(markdown);
         return 0;
+    }
+
+    /// <summary>(g) failover and expiry lag on three silo processes; (h) three silos against one.</summary>
+    private static void AddClusterRows(ResultTable table, string directory)
+    {
+        var failover = ResultFile.Read(directory, "g-failover");
+        var failoverMax = Number(failover, "max_ms");
+        var failoverClean = Number(failover, "unexpected_answers") == 0;
+        table.Add("g", $"SIGKILL of one of 3 silos → first successful write on each model it held: p50 / p99 / max ({Text(failover, "kills")} kills, {Text(failover, "models_held")} models held)",
+            $"{Format(Number(failover, "p50_ms"), "N0")} / {Format(Number(failover, "p99_ms"), "N0")} / {Format(failoverMax, "N0")} ms", "", null, "max ≤ 10,000 ms", null,
+            Met(failoverMax, ms => ms <= 10_000 && failoverClean));
+        table.Add("g", "… writes refused meanwhile (503 or no answer) / any other answer",
+            $"{Format(Number(failover, "refused_writes"), "N0")} / {Format(Number(failover, "unexpected_answers"), "N0")}", "", null, "—", null);
+
+        var expiry = ResultFile.Read(directory, "g-expiry");
+        var expiryMax = Number(expiry, "lag_max_ms");
+        table.Add("g", $"expiry lag (ledger approval_expired − expires_at), {Text(expiry, "approvals")} approvals due within {Text(expiry, "window_s")} s on 3 silos, no request: p50 / p99 / max",
+            $"{Format(Number(expiry, "lag_p50_ms"), "N0")} / {Format(Number(expiry, "lag_p99_ms"), "N0")} / {Format(expiryMax, "N0")} ms; "
+                + $"{Format(Number(expiry, "missing"), "N0")} missing, {Format(Number(expiry, "early"), "N0")} early",
+            "", null, "max ≤ 2,000 ms", null, Met(expiryMax, ms => ms <= 2000 && Number(expiry, "early") == 0));
+        var killed = ResultFile.Read(directory, "g-expiry-kill");
+        var killedMax = Number(killed, "after_kill_lag_max_ms");
+        table.Add("g", $"… {Text(killed, "approvals")} approvals due within {Text(killed, "window_s")} s, one silo SIGKILLed {Text(killed, "kill_after_s")} s in: the {Text(killed, "after_kill_approvals")} due after the kill p50 / max; before it, max",
+            $"{Format(Number(killed, "after_kill_lag_p50_ms"), "N0")} / {Format(killedMax, "N0")} ms; {Format(Number(killed, "before_kill_lag_max_ms"), "N0")} ms; "
+                + $"{Format(Number(killed, "missing"), "N0")} missing",
+            "", null, "max ≤ 2,000 ms", null, Met(Number(killed, "missing") == 0 ? killedMax : double.NaN, ms => ms <= 2000));
+
+        var one = ResultFile.Read(directory, "h-verify-1-0");
+        var three = Enumerable.Range(0, 3).Select(i => ResultFile.Read(directory, $"h-verify-3-{i}")).ToArray();
+        var threeRps = three.Sum(wrk => Number(wrk, "rps"));
+        var threeErrors = three.Sum(wrk => Number(wrk, "errors_status"));
+        table.Add("h", "GET verify spread over 3 silos (wrk on each gateway at once, 63 connections in all) against 1 silo (64), PostgreSQL",
+            Format(threeRps, "N0") + " req/s" + (threeErrors > 0 ? $" ({Format(threeErrors, "N0")} failed)" : ""), "1 silo: " + Rps(one),
+            Ratio(threeRps, Number(one, "rps")), "— (report)", null);
+        table.Add("h", "… latency p50 / p99, the slowest of the 3 silos / 1 silo",
+            $"{Format(three.Max(wrk => Number(wrk, "latency_p50_us")) / 1000, "F2")} / {Format(three.Max(wrk => Number(wrk, "latency_p99_us")) / 1000, "F2")} ms",
+            Latency(one), null, "—", null);
+        var writesOne = ResultFile.Read(directory, "h-transitions-1");
+        var writesThree = ResultFile.Read(directory, "h-transitions-3");
+        table.Add("h", $"signature, signature, deploy through the 3 gateways against 1, {Text(writesThree, "workers")} workers",
+            Format(Number(writesThree, "transitions_per_s"), "N0") + " transitions/s", "1 silo: " + Format(Number(writesOne, "transitions_per_s"), "N0") + " transitions/s",
+            Ratio(Number(writesThree, "transitions_per_s"), Number(writesOne, "transitions_per_s")), "— (report)", null);
     }
 
     private static double Number(JsonObject? figures, string name) =>
