@@ -35,7 +35,7 @@ public sealed class AcknowledgedDenialTests(ITestOutputHelper output)
         for (var i = 0; i < ExpiringModels; i++)
         {
             expiring.Add(await new Workflow(silos[i % silos.Count]).ApprovedModelAsync(
-                new { approved_environments = new[] { "production" }, required_approvers = 2, approval_ttl_seconds = 5 + i % 3 }));
+                new { approved_environments = new[] { "production" }, required_approvers = 2, approval_ttl_seconds = 15 + i % 3 }));
         }
 
         var acknowledged = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
