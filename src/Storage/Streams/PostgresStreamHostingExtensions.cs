@@ -1,7 +1,7 @@
+using Governance.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -54,10 +54,9 @@ public static class PostgresStreamHostingExtensions
     {
         services.AddOptions<PostgresStreamOptions>(name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStreamOptions>, PostgresStreamOptionsValidator>());
-        // The provider's statements leave no session state behind, so a pooled connection needs no DISCARD ALL
-        // before its next use (the listener's connection goes back only when it stops or fails; still listening,
-        // it would only drop notifications nobody handles).
-        services.AddKeyedSingleton(DataSourceKey(name), (_, _) =>
-            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString));
+        // As the grain storage's: the provider's few statements are prepared, and they leave no session state
+        // behind, so a pooled connection needs no DISCARD ALL before its next use (the listener's connection goes
+        // back only when it stops or fails; still listening, it would only drop notifications nobody handles).
+        services.AddKeyedSingleton(DataSourceKey(name), (_, _) => GovernanceDataSource.Create(connectionString));
     }
 }

@@ -379,6 +379,81 @@ public class RecordDriftTests
     }
 
     [Fact]
+    public async Task Quiet_stream_results_wait_unsaved_until_the_checkpoint_asks_and_a_loud_one_writes_them_all()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await runtime.TrainAndSubmitAsync();
+        var stored = await StoredETagAsync(runtime);
+
+        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
+        var progress = await Relay(runtime).RecordDriftEvents([Quiet(2)]);
+
+        Assert.Equal((2L, 2L), (progress.Observations, progress.LastSeq));
+        Assert.Equal(stored, await StoredETagAsync(runtime));
+        Assert.Equal("quiet-2", (await runtime.Model().GetModel()).LatestDrift!.EventId);
+        Assert.DoesNotContain("quiet-", await runtime.StoredStateJsonAsync("model", ModelId), StringComparison.Ordinal);
+
+        await Relay(runtime).SaveDrift();
+
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+        await AssertStoredDriftAsync(runtime, "quiet-2", observations: 2);
+        await Relay(runtime).SaveDrift();
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+
+        await Relay(runtime).RecordDriftEvents([Quiet(3)]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(4, "severe-4", QuietBaseline, Metrics(0.40, 0.18))]);
+
+        Assert.Equal(stored + 2, await StoredETagAsync(runtime));
+        await AssertStoredDriftAsync(runtime, "severe-4", observations: 4);
+        Assert.Equal(ApprovalStatus.Revoked, (await runtime.Model().GetModel()).Status);
+    }
+
+    [Fact]
+    public async Task Unsaved_quiet_results_survive_a_failed_save_and_the_next_save_writes_them_once()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await runtime.TrainAndSubmitAsync();
+        var stored = await StoredETagAsync(runtime);
+        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
+        runtime.FailNextWrites(1);
+
+        var refusal = await Assert.ThrowsAsync<GovernanceException>(() => Relay(runtime).SaveDrift());
+
+        Assert.Equal(ErrorCodes.Unavailable, refusal.Code);
+        Assert.Equal("quiet-1", (await runtime.Model().GetModel()).LatestDrift!.EventId);
+        await Relay(runtime).RecordDriftEvents([Quiet(1), Quiet(2)]);
+        await Relay(runtime).SaveDrift();
+
+        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
+        await AssertStoredDriftAsync(runtime, "quiet-2", observations: 2);
+    }
+
+    [Fact]
+    public async Task Unsaved_quiet_results_are_written_after_the_save_delay_when_no_checkpoint_asks()
+    {
+        await using var runtime = await GovernanceTestRuntime.StartAsync();
+        await runtime.TrainAndSubmitAsync();
+
+        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
+
+        await WaitUntilAsync(
+            async () => (await runtime.StoredStateJsonAsync("model", ModelId))!.Contains("quiet-1", StringComparison.Ordinal),
+            () => $"model {ModelId} to store its unsaved result quiet-1 without being asked");
+    }
+
+    [Fact]
+    public void Quiet_results_applied_again_to_a_stored_state_skip_those_it_holds()
+    {
+        var stored = ModelStateMachine.RecordDrift(Live("pending"), Record(NoDrift(), seq: 2, eventId: "quiet-2"), DefaultProfile, DriftTime).State;
+
+        var rebased = ModelStateMachine.ReapplyQuietDrift(
+            stored, [Record(NoDrift(), seq: 1, eventId: "quiet-1"), Record(NoDrift(), seq: 2, eventId: "quiet-2"), Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
+
+        Assert.Equal((2L, "quiet-3", 3L), (rebased.DriftObservations, rebased.LatestDrift!.EventId, rebased.LatestDrift.Seq));
+        Assert.Null(rebased.LatestDrift.Alert);
+    }
+
+    [Fact]
     public async Task A_failed_write_records_nothing_and_the_redelivered_result_is_recorded_once()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
@@ -475,6 +550,21 @@ public class RecordDriftTests
         Assert.Equal(("untrained", 2), (letter.ModelId, letter.Attempts));
         Assert.Equal("obs-poison", letter.Payload.GetProperty("event_id").GetString());
     }
+
+    private static readonly Dictionary<string, double> QuietBaseline = Metrics(0.20, 0.90);
+
+    /// <summary>A stream event whose serving metrics are its baseline: no drift.</summary>
+    private static DriftStreamEvent Quiet(long seq) => StreamEvent(seq, $"quiet-{seq}", QuietBaseline, QuietBaseline);
+
+    private static async Task AssertStoredDriftAsync(GovernanceTestRuntime runtime, string eventId, long observations)
+    {
+        var json = await runtime.StoredStateJsonAsync("model", ModelId);
+        Assert.Contains(eventId, json, StringComparison.Ordinal);
+        Assert.Contains($"\"drift_observations\":{observations}", json, StringComparison.Ordinal);
+    }
+
+    private static DriftStreamEvent StreamEvent(long seq, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving) =>
+        new(seq, new DriftObservation(1, eventId, ModelId, "monitor", ObservedAt, serving, training, null));
 
     private static IModelRelayGrain Relay(GovernanceTestRuntime runtime) => runtime.Grains.GetGrain<IModelRelayGrain>(ModelId);
 

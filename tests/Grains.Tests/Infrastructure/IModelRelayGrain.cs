@@ -13,4 +13,6 @@ public interface IModelRelayGrain : IGrainWithStringKey
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
 
     Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events);
+
+    Task SaveDrift();
 }
