@@ -384,9 +384,10 @@ public class RecordDriftTests
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         var stored = await StoredETagAsync(runtime);
+        var baseline = Metrics(0.20, 0.90);
 
-        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
-        var progress = await Relay(runtime).RecordDriftEvents([Quiet(2)]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
+        var progress = await Relay(runtime).RecordDriftEvents([StreamEvent(2, "quiet-2", baseline, baseline)]);
 
         Assert.Equal((2L, 2L), (progress.Observations, progress.LastSeq));
         Assert.Equal(stored, await StoredETagAsync(runtime));
@@ -396,15 +397,19 @@ public class RecordDriftTests
         await Relay(runtime).SaveDrift();
 
         Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-        await AssertStoredDriftAsync(runtime, "quiet-2", observations: 2);
+        var json = await runtime.StoredStateJsonAsync("model", ModelId);
+        Assert.Contains("quiet-2", json, StringComparison.Ordinal);
+        Assert.Contains("\"drift_observations\":2", json, StringComparison.Ordinal);
         await Relay(runtime).SaveDrift();
         Assert.Equal(stored + 1, await StoredETagAsync(runtime));
 
-        await Relay(runtime).RecordDriftEvents([Quiet(3)]);
-        await Relay(runtime).RecordDriftEvents([StreamEvent(4, "severe-4", QuietBaseline, Metrics(0.40, 0.18))]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(3, "quiet-3", baseline, baseline)]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(4, "severe-4", baseline, Metrics(0.40, 0.18))]);
 
         Assert.Equal(stored + 2, await StoredETagAsync(runtime));
-        await AssertStoredDriftAsync(runtime, "severe-4", observations: 4);
+        json = await runtime.StoredStateJsonAsync("model", ModelId);
+        Assert.Contains("severe-4", json, StringComparison.Ordinal);
+        Assert.Contains("\"drift_observations\":4", json, StringComparison.Ordinal);
         Assert.Equal(ApprovalStatus.Revoked, (await runtime.Model().GetModel()).Status);
     }
 
@@ -414,18 +419,21 @@ public class RecordDriftTests
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
         var stored = await StoredETagAsync(runtime);
-        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
+        var baseline = Metrics(0.20, 0.90);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
         runtime.FailNextWrites(1);
 
         var refusal = await Assert.ThrowsAsync<GovernanceException>(() => Relay(runtime).SaveDrift());
 
         Assert.Equal(ErrorCodes.Unavailable, refusal.Code);
         Assert.Equal("quiet-1", (await runtime.Model().GetModel()).LatestDrift!.EventId);
-        await Relay(runtime).RecordDriftEvents([Quiet(1), Quiet(2)]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline), StreamEvent(2, "quiet-2", baseline, baseline)]);
         await Relay(runtime).SaveDrift();
 
         Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-        await AssertStoredDriftAsync(runtime, "quiet-2", observations: 2);
+        var json = await runtime.StoredStateJsonAsync("model", ModelId);
+        Assert.Contains("quiet-2", json, StringComparison.Ordinal);
+        Assert.Contains("\"drift_observations\":2", json, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -433,8 +441,9 @@ public class RecordDriftTests
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
         await runtime.TrainAndSubmitAsync();
+        var baseline = Metrics(0.20, 0.90);
 
-        await Relay(runtime).RecordDriftEvents([Quiet(1)]);
+        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
 
         await WaitUntilAsync(
             async () => (await runtime.StoredStateJsonAsync("model", ModelId))!.Contains("quiet-1", StringComparison.Ordinal),
@@ -549,18 +558,6 @@ public class RecordDriftTests
         var letter = page!.Entries[0];
         Assert.Equal(("untrained", 2), (letter.ModelId, letter.Attempts));
         Assert.Equal("obs-poison", letter.Payload.GetProperty("event_id").GetString());
-    }
-
-    private static readonly Dictionary<string, double> QuietBaseline = Metrics(0.20, 0.90);
-
-    /// <summary>A stream event whose serving metrics are its baseline: no drift.</summary>
-    private static DriftStreamEvent Quiet(long seq) => StreamEvent(seq, $"quiet-{seq}", QuietBaseline, QuietBaseline);
-
-    private static async Task AssertStoredDriftAsync(GovernanceTestRuntime runtime, string eventId, long observations)
-    {
-        var json = await runtime.StoredStateJsonAsync("model", ModelId);
-        Assert.Contains(eventId, json, StringComparison.Ordinal);
-        Assert.Contains($"\"drift_observations\":{observations}", json, StringComparison.Ordinal);
     }
 
     private static DriftStreamEvent StreamEvent(long seq, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving) =>
