@@ -59,19 +59,11 @@ public interface IModelGovernanceGrain : IEvidenceGrain
     /// <summary>
     /// Compares stream events with the baseline each carries under the drift thresholds of the model's
     /// profile and records the results as <see cref="RecordDrift"/> does (events at or before the last
-    /// recorded seq are skipped), in one call and at most one write: quiet results (no drift, alert or
-    /// revocation) are written later with others (<see cref="SaveDrift"/>). Returns how far the stream is
-    /// applied. Called by the model's drift monitor only.
+    /// recorded seq are skipped), in one call and one write. Returns how far the stream is applied. Called
+    /// by the model's drift monitor only.
     /// </summary>
     [ClusterOnly, Alias("RecordDriftEvents")]
     Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events);
-
-    /// <summary>
-    /// Writes the drift results the model holds unsaved (quiet ones wait to be written together). Called
-    /// by the drift stream's checkpoint before it moves past them.
-    /// </summary>
-    [ClusterOnly, Alias("SaveDrift")]
-    Task SaveDrift();
 
     /// <summary>
     /// Records <c>expired</c> and <c>approval_expired</c> when the live approval's expiry has passed;

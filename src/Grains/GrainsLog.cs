@@ -40,8 +40,4 @@ internal static partial class GrainsLog
     [LoggerMessage(EventId = 2009, EventName = "ExpiryCatchUpExpired", Level = LogLevel.Debug,
         Message = "The expiry catch-up told {Count} models with an approval past its expiry")]
     public static partial void ExpiryCatchUpExpired(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 2010, EventName = "UnsavedDriftLost", Level = LogLevel.Error,
-        Message = "Model {ModelId} deactivated with {Count} drift results from seq {FirstSeq} unsaved, and writing them failed; the stream's checkpoint has not passed them, but they come again only if its queue restarts from there before later results of the model are saved")]
-    public static partial void UnsavedDriftLost(ILogger logger, Exception exception, string modelId, int count, long firstSeq);
 }

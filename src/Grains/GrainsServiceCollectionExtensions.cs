@@ -23,8 +23,6 @@ public static class GrainsServiceCollectionExtensions
         builder.AddIncomingGrainCallFilter<CallerFilter>();
         builder.AddGrainService<ExpiryCatchUpService>();
         builder.Services.TryAddSingleton<ApproverKeysReferences>();
-        // Used by the PostgreSQL drift stream: its checkpoints wait for the models' unsaved drift results.
-        builder.Services.TryAddKeyedSingleton<IStreamCheckpointGate, DriftCheckpointGate>(DriftStreams.ProviderName);
         builder.Services.AddGovernanceDomain(configuration);
         return builder;
     }

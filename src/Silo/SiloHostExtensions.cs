@@ -85,9 +85,6 @@ public static class SiloHostExtensions
                         // drift monitor isolates an observation that fails on its own.
                         streams.MaxEventsPerContainer = 64;
                         streams.MaxContainersPerDelivery = 64;
-                        // Each checkpoint first has the models delivered to write their quiet drift results
-                        // (DriftCheckpointGate): once a second, a model under load writes once a second.
-                        streams.CheckpointInterval = TimeSpan.FromSeconds(1);
                         configuration.GetSection("Governance:Streams").Bind(streams);
                     });
                 silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(

@@ -14,12 +14,6 @@ namespace Governance.Grains.Models;
 /// each transition's state and ledger entries in a single write. A live approval holds one Orleans
 /// reminder due at its expiry, set after the write commits (the silos' expiry catch-up covers a
 /// reminder that was not set or whose tick was missed).
-/// <para>
-/// Quiet drift results from the stream (no drift, alert or revocation) are kept unsaved and written
-/// together: when the stream provider's checkpoint asks (<see cref="SaveDrift"/>), with the next write,
-/// after <see cref="QuietDriftSaveDelay"/> at the latest, or at deactivation. Lost with the activation
-/// they come again, since the stream's checkpoint does not pass what the model has not saved.
-/// </para>
 /// </summary>
 [GrainType("model")]
 public sealed class ModelGovernanceGrain(
@@ -37,17 +31,6 @@ public sealed class ModelGovernanceGrain(
     /// work and unregisters it, a later tick only comes when that failed.
     /// </summary>
     private static readonly TimeSpan ExpiryReminderPeriod = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// How long quiet drift results stay unsaved at most when no checkpoint asks for them first (the
-    /// PostgreSQL stream's checkpoint does about once a second under load).
-    /// </summary>
-    private static readonly TimeSpan QuietDriftSaveDelay = TimeSpan.FromSeconds(2);
-
-    /// <summary>The quiet drift results the snapshot holds unsaved, in stream order.</summary>
-    private readonly List<DriftRecord> _unsavedDrift = [];
-
-    private IGrainTimer? _saveTimer;
 
     /// <summary>The pending approval's signing document, kept while it collects signatures.</summary>
     private SigningDocument? _document;
@@ -166,8 +149,7 @@ public sealed class ModelGovernanceGrain(
     public async Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events)
     {
         var state = RequireModel();
-        var profile = policies.Find(state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile);
-        var thresholds = (profile ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
+        var thresholds = (policies.Find(state.Approval?.Profile ?? BuiltInPolicyCatalog.DefaultProfile) ?? BuiltInPolicyCatalog.Default).DriftOrDefault;
         var lastSeq = state.LatestDrift?.Seq ?? 0;
         var records = new List<DriftRecord>(events.Count);
         foreach (var (seq, observation) in events)
@@ -181,33 +163,11 @@ public sealed class ModelGovernanceGrain(
 
         if (records.Count > 0)
         {
-            var (transition, raised) = ModelStateMachine.RecordDrift(state, records, state.Approval is null ? null : profile, clock.GetUtcNow());
-            if (transition.Events.Count == 0 && transition.Reminders.Count == 0 && raised.Count == 0)
-            {
-                // Quiet: the stream gives these again if they are lost, so they wait to be written with others.
-                KeepUnsaved(transition.State);
-                _unsavedDrift.AddRange(records);
-                _saveTimer ??= this.RegisterGrainTimer(SaveDriftOnTimerAsync, new GrainTimerCreationOptions(QuietDriftSaveDelay, Timeout.InfiniteTimeSpan));
-            }
-            else
-            {
-                await ApplyAsync(transition);
-                foreach (var alert in raised)
-                {
-                    alerts.Publish(alert);
-                }
-            }
+            await RecordDrift(records);
         }
 
         return new DriftProgress(State.DriftObservations, State.LatestDrift?.Seq ?? 0);
     }
-
-    public Task SaveDrift() => SaveDriftAsync();
-
-    protected override ModelState Rebase(ModelState stored) => ModelStateMachine.ReapplyQuietDrift(stored, _unsavedDrift);
-
-    protected override void OnUnsavedStateLost(Exception exception) =>
-        GrainsLog.UnsavedDriftLost(logger, exception, GrainKey, _unsavedDrift.Count, _unsavedDrift.Count == 0 ? 0 : _unsavedDrift[0].Seq);
 
     public Task<VerifyDecision> Verify(VerifyQuery query) =>
         Task.FromResult(ModelStateMachine.Verify(State, query, clock.GetUtcNow()));
@@ -246,31 +206,6 @@ public sealed class ModelGovernanceGrain(
             : Task.CompletedTask;
     }
 
-    private async Task SaveDriftAsync()
-    {
-        await SaveUnsavedAsync();
-        DriftSaved();
-    }
-
-    private Task SaveDriftOnTimerAsync(CancellationToken cancellationToken)
-    {
-        // One tick: the next unsaved result sets it again if this save fails.
-        _saveTimer?.Dispose();
-        _saveTimer = null;
-        return SaveDriftAsync();
-    }
-
-    /// <summary>After a write: the snapshot it wrote held every unsaved drift result.</summary>
-    private void DriftSaved()
-    {
-        if (!HasUnsavedState)
-        {
-            _unsavedDrift.Clear();
-            _saveTimer?.Dispose();
-            _saveTimer = null;
-        }
-    }
-
     /// <summary>The approval's signing document, computed once while it is the pending one.</summary>
     private SigningDocument DocumentOf(ApprovalRecord approval)
     {
@@ -299,7 +234,6 @@ public sealed class ModelGovernanceGrain(
             var state = transition.State;
             var append = EvidenceAppend.Create(GrainKey, state.LedgerSeq, state.LedgerHead, transition.Events, clock.GetUtcNow());
             await WriteStateAsync(state with { LedgerSeq = append.Seq, LedgerHead = append.Head }, append.Records);
-            DriftSaved();
         }
 
         foreach (var change in transition.Reminders)

@@ -336,28 +336,6 @@ public static class ModelStateMachine
     }
 
     /// <summary>
-    /// Quiet drift results (no drift, alert or revocation: only the latest drift and the count change)
-    /// applied again to <paramref name="state"/>, those at or before its last recorded seq skipped: what
-    /// <see cref="RecordDrift(ModelState, DriftRecord, PolicyProfile?, DateTimeOffset)"/> made of them.
-    /// </summary>
-    public static ModelState ReapplyQuietDrift(ModelState state, IReadOnlyList<DriftRecord> records)
-    {
-        foreach (var record in records)
-        {
-            if (state.LatestDrift is not { } latest || record.Seq > latest.Seq)
-            {
-                state = state with
-                {
-                    LatestDrift = new DriftSnapshot(record.EventId, record.Seq, record.ObservedAt, record.Result, Alert: null),
-                    DriftObservations = state.DriftObservations + 1,
-                };
-            }
-        }
-
-        return state;
-    }
-
-    /// <summary>
     /// The expiry reminder due at <paramref name="dueAt"/> fired: records the expiry if it is due;
     /// otherwise re-arms it strictly later than <paramref name="dueAt"/>, since the reminder table
     /// completes (deletes) a delivered reminder whose due time is unchanged.

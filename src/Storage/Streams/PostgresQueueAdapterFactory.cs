@@ -28,7 +28,6 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
     private readonly ConcurrentDictionary<int, PostgresQueueAdapterReceiver> _receivers = new();
     private readonly Lazy<IStreamPayloadCodec> _codec;
     private readonly Lazy<IStreamSetAside> _setAside;
-    private readonly Lazy<IStreamCheckpointGate?> _gate;
 
     public PostgresQueueAdapterFactory(
         string name, PostgresStreamOptions options, NpgsqlDataSource dataSource, IServiceProvider services, ILoggerFactory loggerFactory)
@@ -46,7 +45,6 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
         _codec = new(() => services.GetKeyedService<IStreamPayloadCodec>(name) ?? services.GetRequiredService<IStreamPayloadCodec>());
         _setAside = new(() => services.GetKeyedService<IStreamSetAside>(name)
             ?? new PostgresStreamSetAside(dataSource, name, options.QueueCount));
-        _gate = new(() => services.GetKeyedService<IStreamCheckpointGate>(name) ?? services.GetService<IStreamCheckpointGate>());
     }
 
     internal PostgresStreamLog Log { get; }
@@ -96,7 +94,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IAsyncDi
         var queue = (int)queueId.GetNumericId();
         PostgresQueueAdapterReceiver? receiver = null;
         receiver = new PostgresQueueAdapterReceiver(
-            Log, _notifications, Codec, _gate.Value, _options, _time, _loggerFactory.CreateLogger<PostgresQueueAdapterReceiver>(), queue,
+            Log, _notifications, Codec, _options, _time, _loggerFactory.CreateLogger<PostgresQueueAdapterReceiver>(), queue,
             () => _receivers.TryRemove(new KeyValuePair<int, PostgresQueueAdapterReceiver>(queue, receiver!)));
         _receivers[queue] = receiver;
         return receiver;

@@ -10,9 +10,8 @@ namespace Governance.Storage.Streams;
 /// failed one) says there may be events, and with nothing to read waits a little for a notification. Consecutive events of one stream become one batch container.
 /// When Orleans confirms containers (the cache purged them), the checkpoint moves to the last event of
 /// the longest confirmed prefix of what was read, and is written at most once per
-/// <see cref="PostgresStreamOptions.CheckpointInterval"/> and at shutdown, each time after the
-/// <see cref="IStreamCheckpointGate"/> (if any) made durable what the streams confirmed since the last one
-/// were delivered. Storage failures never escape to the agent: they are logged once per outage and retried.
+/// <see cref="PostgresStreamOptions.CheckpointInterval"/> and at shutdown. Storage failures never
+/// escape to the agent: they are logged once per outage and retried.
 /// </summary>
 internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
 {
@@ -21,7 +20,6 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly PostgresStreamLog _log;
     private readonly PostgresStreamNotifications _notifications;
     private readonly IStreamPayloadCodec _codec;
-    private readonly IStreamCheckpointGate? _gate;
     private readonly PostgresStreamOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,7 +30,6 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private readonly Lock _lock = new();
     private readonly Queue<PostgresBatchContainer> _unconfirmed = new();
     private readonly HashSet<PostgresBatchContainer> _confirmedOutOfOrder = new(ReferenceEqualityComparer.Instance);
-    private HashSet<StreamId> _confirmedStreams = [];
     private bool _initialized;
     private long _position;
     private long _confirmed;
@@ -47,13 +44,12 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private TaskCompletionSource _woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresQueueAdapterReceiver(
-        PostgresStreamLog log, PostgresStreamNotifications notifications, IStreamPayloadCodec codec, IStreamCheckpointGate? gate,
-        PostgresStreamOptions options, TimeProvider time, ILogger logger, int queue, Action onShutdown)
+        PostgresStreamLog log, PostgresStreamNotifications notifications, IStreamPayloadCodec codec, PostgresStreamOptions options,
+        TimeProvider time, ILogger logger, int queue, Action onShutdown)
     {
         _log = log;
         _notifications = notifications;
         _codec = codec;
-        _gate = gate;
         _options = options;
         _time = time;
         _logger = logger;
@@ -217,7 +213,6 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
             foreach (var container in containers)
             {
                 _confirmedOutOfOrder.Add(container);
-                _confirmedStreams.Add(container.StreamId);
             }
 
             while (_unconfirmed.TryPeek(out var oldest) && _confirmedOutOfOrder.Remove(oldest))
@@ -285,30 +280,14 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
     private async Task SaveCheckpointIfDueAsync(bool force, CancellationToken cancellationToken)
     {
         long confirmed;
-        HashSet<StreamId> streams;
         lock (_lock)
         {
             confirmed = _confirmed;
-            if (!_initialized || confirmed <= _saved
-                || (!force && _time.GetElapsedTime(_lastSaveTimestamp) < _options.CheckpointInterval))
-            {
-                return;
-            }
-
-            // Every container up to the checkpoint was confirmed by now, so its stream is among these.
-            streams = _confirmedStreams;
-            _confirmedStreams = [];
         }
 
-        if (_gate is not null && !await TryMakeDurableAsync(streams, cancellationToken))
+        if (!_initialized || confirmed <= _saved
+            || (!force && _time.GetElapsedTime(_lastSaveTimestamp) < _options.CheckpointInterval))
         {
-            lock (_lock)
-            {
-                _confirmedStreams.UnionWith(streams);
-            }
-
-            // Asked again after an interval, not at every tick.
-            _lastSaveTimestamp = _time.GetTimestamp();
             return;
         }
 
@@ -322,34 +301,8 @@ internal sealed class PostgresQueueAdapterReceiver : IQueueAdapterReceiver
         }
         catch (Exception exception) when (exception is StorageUnavailableException or OperationCanceledException)
         {
-            lock (_lock)
-            {
-                _confirmedStreams.UnionWith(streams);
-            }
-
             Failed(exception);
         }
-    }
-
-    private async Task<bool> TryMakeDurableAsync(HashSet<StreamId> streams, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (await _gate!.MakeDeliveredDurableAsync(streams, cancellationToken))
-            {
-                return true;
-            }
-
-            StreamLog.CheckpointHeld(_logger, _log.Provider, _queue, streams.Count, "the gate refused");
-        }
-#pragma warning disable CA1031 // Whatever the consumers failed with, the checkpoint stays where it was.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            StreamLog.CheckpointHeld(_logger, _log.Provider, _queue, streams.Count, exception.Message);
-        }
-
-        return false;
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)

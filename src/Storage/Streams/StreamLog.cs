@@ -53,8 +53,4 @@ internal static partial class StreamLog
     [LoggerMessage(EventId = 2012, EventName = "StreamListenerStillFailing", Level = LogLevel.Debug,
         Message = "Stream provider {Provider}: the notification listener still cannot connect: {Error}")]
     public static partial void ListenerStillFailing(ILogger logger, string provider, string error);
-
-    [LoggerMessage(EventId = 2013, EventName = "StreamCheckpointHeld", Level = LogLevel.Warning,
-        Message = "Stream queue {Provider}/{Queue}: the checkpoint stays where it was, the consumers of {Streams} streams could not make their deliveries durable ({Reason}); asked again in an interval")]
-    public static partial void CheckpointHeld(ILogger logger, string provider, int queue, int streams, string reason);
 }

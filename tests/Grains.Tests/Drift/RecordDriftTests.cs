@@ -379,90 +379,6 @@ public class RecordDriftTests
     }
 
     [Fact]
-    public async Task Quiet_stream_results_wait_unsaved_until_the_checkpoint_asks_and_a_loud_one_writes_them_all()
-    {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
-        await runtime.TrainAndSubmitAsync();
-        var stored = await StoredETagAsync(runtime);
-        var baseline = Metrics(0.20, 0.90);
-
-        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
-        var progress = await Relay(runtime).RecordDriftEvents([StreamEvent(2, "quiet-2", baseline, baseline)]);
-
-        Assert.Equal((2L, 2L), (progress.Observations, progress.LastSeq));
-        Assert.Equal(stored, await StoredETagAsync(runtime));
-        Assert.Equal("quiet-2", (await runtime.Model().GetModel()).LatestDrift!.EventId);
-        Assert.DoesNotContain("quiet-", await runtime.StoredStateJsonAsync("model", ModelId), StringComparison.Ordinal);
-
-        await Relay(runtime).SaveDrift();
-
-        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-        var json = await runtime.StoredStateJsonAsync("model", ModelId);
-        Assert.Contains("quiet-2", json, StringComparison.Ordinal);
-        Assert.Contains("\"drift_observations\":2", json, StringComparison.Ordinal);
-        await Relay(runtime).SaveDrift();
-        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-
-        await Relay(runtime).RecordDriftEvents([StreamEvent(3, "quiet-3", baseline, baseline)]);
-        await Relay(runtime).RecordDriftEvents([StreamEvent(4, "severe-4", baseline, Metrics(0.40, 0.18))]);
-
-        Assert.Equal(stored + 2, await StoredETagAsync(runtime));
-        json = await runtime.StoredStateJsonAsync("model", ModelId);
-        Assert.Contains("severe-4", json, StringComparison.Ordinal);
-        Assert.Contains("\"drift_observations\":4", json, StringComparison.Ordinal);
-        Assert.Equal(ApprovalStatus.Revoked, (await runtime.Model().GetModel()).Status);
-    }
-
-    [Fact]
-    public async Task Unsaved_quiet_results_survive_a_failed_save_and_the_next_save_writes_them_once()
-    {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
-        await runtime.TrainAndSubmitAsync();
-        var stored = await StoredETagAsync(runtime);
-        var baseline = Metrics(0.20, 0.90);
-        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
-        runtime.FailNextWrites(1);
-
-        var refusal = await Assert.ThrowsAsync<GovernanceException>(() => Relay(runtime).SaveDrift());
-
-        Assert.Equal(ErrorCodes.Unavailable, refusal.Code);
-        Assert.Equal("quiet-1", (await runtime.Model().GetModel()).LatestDrift!.EventId);
-        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline), StreamEvent(2, "quiet-2", baseline, baseline)]);
-        await Relay(runtime).SaveDrift();
-
-        Assert.Equal(stored + 1, await StoredETagAsync(runtime));
-        var json = await runtime.StoredStateJsonAsync("model", ModelId);
-        Assert.Contains("quiet-2", json, StringComparison.Ordinal);
-        Assert.Contains("\"drift_observations\":2", json, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Unsaved_quiet_results_are_written_after_the_save_delay_when_no_checkpoint_asks()
-    {
-        await using var runtime = await GovernanceTestRuntime.StartAsync();
-        await runtime.TrainAndSubmitAsync();
-        var baseline = Metrics(0.20, 0.90);
-
-        await Relay(runtime).RecordDriftEvents([StreamEvent(1, "quiet-1", baseline, baseline)]);
-
-        await WaitUntilAsync(
-            async () => (await runtime.StoredStateJsonAsync("model", ModelId))!.Contains("quiet-1", StringComparison.Ordinal),
-            () => $"model {ModelId} to store its unsaved result quiet-1 without being asked");
-    }
-
-    [Fact]
-    public void Quiet_results_applied_again_to_a_stored_state_skip_those_it_holds()
-    {
-        var stored = ModelStateMachine.RecordDrift(Live("pending"), Record(NoDrift(), seq: 2, eventId: "quiet-2"), DefaultProfile, DriftTime).State;
-
-        var rebased = ModelStateMachine.ReapplyQuietDrift(
-            stored, [Record(NoDrift(), seq: 1, eventId: "quiet-1"), Record(NoDrift(), seq: 2, eventId: "quiet-2"), Record(NoDrift(), seq: 3, eventId: "quiet-3")]);
-
-        Assert.Equal((2L, "quiet-3", 3L), (rebased.DriftObservations, rebased.LatestDrift!.EventId, rebased.LatestDrift.Seq));
-        Assert.Null(rebased.LatestDrift.Alert);
-    }
-
-    [Fact]
     public async Task A_failed_write_records_nothing_and_the_redelivered_result_is_recorded_once()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync();
@@ -559,9 +475,6 @@ public class RecordDriftTests
         Assert.Equal(("untrained", 2), (letter.ModelId, letter.Attempts));
         Assert.Equal("obs-poison", letter.Payload.GetProperty("event_id").GetString());
     }
-
-    private static DriftStreamEvent StreamEvent(long seq, string eventId, Dictionary<string, double> training, Dictionary<string, double> serving) =>
-        new(seq, new DriftObservation(1, eventId, ModelId, "monitor", ObservedAt, serving, training, null));
 
     private static IModelRelayGrain Relay(GovernanceTestRuntime runtime) => runtime.Grains.GetGrain<IModelRelayGrain>(ModelId);
 

@@ -13,6 +13,4 @@ public interface IModelRelayGrain : IGrainWithStringKey
     Task<DriftView> RecordDrift(IReadOnlyList<DriftRecord> records);
 
     Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events);
-
-    Task SaveDrift();
 }

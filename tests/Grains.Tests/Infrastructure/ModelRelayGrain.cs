@@ -10,7 +10,5 @@ public sealed class ModelRelayGrain : Grain, IModelRelayGrain
 
     public Task<DriftProgress> RecordDriftEvents(IReadOnlyList<DriftStreamEvent> events) => Model().RecordDriftEvents(events);
 
-    public Task SaveDrift() => Model().SaveDrift();
-
     private IModelGovernanceGrain Model() => GrainFactory.GetGrain<IModelGovernanceGrain>(this.GetPrimaryKeyString());
 }

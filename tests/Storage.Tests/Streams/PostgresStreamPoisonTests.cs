@@ -68,8 +68,16 @@ public sealed class PostgresStreamPoisonTests(PostgresFixture fixture)
         Assert.Contains(records, r => r.Payload.Contains("\"Poison\":true", StringComparison.Ordinal));
         var lastSeq = records.Select(r => r.Seq).Concat(AppliedEvents.For(key).Applied.Select(e => e.Seq)).Max();
         await StreamTestCluster.WaitUntilAsync(
-            () => StreamTestCluster.CheckpointOf(schema, PostgresStreamQueueMapper.QueueOf(key, 8)) >= lastSeq, TimeSpan.FromSeconds(30),
+            () => CheckpointOf(schema, PostgresStreamQueueMapper.QueueOf(key, 8)) >= lastSeq, TimeSpan.FromSeconds(30),
             () => $"the checkpoint of {key}'s queue to pass seq {lastSeq}");
+    }
+
+    private static long CheckpointOf(Npgsql.NpgsqlDataSource schema, int queue)
+    {
+        using var command = schema.CreateCommand("SELECT seq FROM stream_queue_checkpoints WHERE provider = $1 AND queue_id = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = GovernanceStorageNames.StreamProvider });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = queue });
+        return command.ExecuteScalar() is long seq ? seq : 0;
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class StreamTestCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
 
     public static async Task<StreamTestCluster> StartAsync(
-        string connectionString, short silos = 1, Action<PostgresStreamOptions>? configure = null, Action<IServiceCollection>? services = null)
+        string connectionString, short silos = 1, Action<PostgresStreamOptions>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (Environment.GetEnvironmentVariable("GOVERNANCE_TEST_SILO_LOG") is { Length: > 0 } level)
@@ -27,7 +27,6 @@ public sealed class StreamTestCluster : IAsyncDisposable
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Services.AddSingleton<IStreamPayloadCodec, TestDriftCodec>();
             silo.AddGovernancePostgresStreams(GovernanceStorageNames.StreamProvider, connectionString, configure);
-            services?.Invoke(silo.Services);
         });
         builder.ConfigureClient(client =>
         {
@@ -52,15 +51,6 @@ public sealed class StreamTestCluster : IAsyncDisposable
         {
             await Cluster.DisposeAsync();
         }
-    }
-
-    /// <summary>The saved checkpoint of a queue of the test provider (0 when none).</summary>
-    public static long CheckpointOf(Npgsql.NpgsqlDataSource schema, int queue)
-    {
-        using var command = schema.CreateCommand("SELECT seq FROM stream_queue_checkpoints WHERE provider = $1 AND queue_id = $2");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = GovernanceStorageNames.StreamProvider });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = queue });
-        return command.ExecuteScalar() is long seq ? seq : 0;
     }
 
     /// <summary>Waits until <paramref name="done"/> holds, polling; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
