@@ -1,3 +1,4 @@
+using Governance.Grains;
 using Governance.Grains.Calls;
 using Governance.Gateway.Authentication;
 using Governance.Gateway.Http;
@@ -26,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
             .Validate(o => o.MaxRequestBodyBytes > 0, "Governance:Gateway:MaxRequestBodyBytes must be positive.")
             .ValidateOnStart();
         services.AddSingleton<PrincipalDirectory>();
+        services.AddSingleton(sp => new GrainReferences<IModelGovernanceGrain>(sp.GetRequiredService<IGrainFactory>(), GovernanceApi.ModelReferences));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
