@@ -3,14 +3,14 @@ using Npgsql;
 
 namespace Governance.Silo;
 
-/// <summary>Applies the embedded schema migrations before the silo starts (unless <c>Governance:Storage:Migrate=false</c>).</summary>
-internal sealed class MigrationHostedService(string connectionString, ILoggerFactory loggers) : IHostedService
+/// <summary>
+/// Applies the embedded schema migrations before the silo starts (unless <c>Governance:Storage:Migrate=false</c>),
+/// on the data source the providers share, so its first connection is the one they then reuse.
+/// </summary>
+internal sealed class MigrationHostedService(NpgsqlDataSource dataSource, ILoggerFactory loggers) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new PostgresMigrator(dataSource, loggers.CreateLogger<PostgresMigrator>()).MigrateAsync(cancellationToken);
-    }
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        new PostgresMigrator(dataSource, loggers.CreateLogger<PostgresMigrator>()).MigrateAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

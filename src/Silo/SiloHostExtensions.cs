@@ -40,7 +40,8 @@ public static class SiloHostExtensions
             if (storage.Migrate)
             {
                 // Registered before Orleans, so the schema exists before the silo joins its cluster.
-                builder.Services.AddHostedService(sp => new MigrationHostedService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+                builder.Services.AddHostedService(sp => new MigrationHostedService(
+                    sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), sp.GetRequiredService<ILoggerFactory>()));
             }
         }
         else if (provider != StorageOptions.Memory)
