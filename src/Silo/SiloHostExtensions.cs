@@ -36,12 +36,6 @@ public static class SiloHostExtensions
             {
                 throw new InvalidOperationException("Governance:Storage:Provider is 'postgres' but ConnectionStrings:Governance is not set.");
             }
-
-            if (storage.Migrate)
-            {
-                // Registered before Orleans, so the schema exists before the silo joins its cluster.
-                builder.Services.AddHostedService(sp => new MigrationHostedService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
-            }
         }
         else if (provider != StorageOptions.Memory)
         {
@@ -75,6 +69,11 @@ public static class SiloHostExtensions
             else
             {
                 silo.ConfigureEndpoints(advertised, orleans.Endpoints.SiloPort, orleans.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
+                if (storage.Migrate)
+                {
+                    silo.AddStartupTask<MigrationStartupTask>(ServiceLifecycleStage.RuntimeStorageServices);
+                }
+
                 silo.UseGovernancePostgresClustering(connectionString);
                 silo.UseGovernancePostgresReminders(connectionString);
                 silo.AddGovernancePostgresStorage(connectionString);
@@ -99,6 +98,9 @@ public static class SiloHostExtensions
             silo.AddGovernanceGrains(configuration);
         });
 
+        // Orleans (with the migrations), the HTTP server and the other hosted services start side by side;
+        // the ready check waits for all of them (SiloReadyCheck).
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddGovernanceGateway(configuration);
         builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 

@@ -45,8 +45,7 @@ public static class GovernanceStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.TryAddKeyedSingleton(
-            GovernanceStorageNames.DataSource, (provider, _) => GovernanceDataSource.Create(connectionString, provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        GovernanceDataSource.TryAdd(builder.Services, connectionString);
         return builder.AddGovernancePostgresStorage(configure);
     }
 
@@ -76,8 +75,7 @@ public static class GovernanceStorageSiloBuilderExtensions
         return builder;
     }
 
-    private static NpgsqlDataSource DataSource(IServiceProvider provider) =>
-        provider.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource);
+    private static NpgsqlDataSource DataSource(IServiceProvider provider) => GovernanceDataSource.From(provider);
 
     private static void AddOptions(IServiceCollection services, Action<GovernanceStorageOptions>? configure)
     {

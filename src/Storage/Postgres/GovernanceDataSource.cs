@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -27,4 +29,16 @@ public static class GovernanceDataSource
 
         return builder.UseLoggerFactory(loggers).Build();
     }
+
+    /// <summary>
+    /// Registers the keyed data source <see cref="GovernanceStorageNames.DataSource"/> on
+    /// <paramref name="connectionString"/> unless one is registered already (the first registration wins).
+    /// </summary>
+    internal static void TryAdd(IServiceCollection services, string connectionString) =>
+        services.TryAddKeyedSingleton(
+            GovernanceStorageNames.DataSource, (provider, _) => Create(connectionString, provider.GetService<ILoggerFactory>()));
+
+    /// <summary>The keyed data source <see cref="GovernanceStorageNames.DataSource"/>.</summary>
+    internal static NpgsqlDataSource From(IServiceProvider provider) =>
+        provider.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource);
 }
