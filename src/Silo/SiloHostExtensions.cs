@@ -98,9 +98,6 @@ public static class SiloHostExtensions
             silo.AddGovernanceGrains(configuration);
         });
 
-        // Orleans (with the migrations), the HTTP server and the other hosted services start side by side;
-        // the ready check waits for all of them (SiloReadyCheck).
-        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddGovernanceGateway(configuration);
         builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 

@@ -3,20 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Governance.Silo;
 
-/// <summary>
-/// Ready means the host has started (Orleans through its last lifecycle stage, the migrations with it, and
-/// every other hosted service: they start side by side), the silo is an active member of its cluster, and
-/// its storage answers.
-/// </summary>
-internal sealed class SiloReadyCheck(IHostApplicationLifetime lifetime, ISiloStatusOracle membership, IGovernanceStorageHealth storage) : IHealthCheck
+/// <summary>Ready means the silo is an active member of its cluster and its storage answers.</summary>
+internal sealed class SiloReadyCheck(ISiloStatusOracle membership, IGovernanceStorageHealth storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!lifetime.ApplicationStarted.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("The silo is starting.");
-        }
-
         if (membership.CurrentStatus != SiloStatus.Active)
         {
             return HealthCheckResult.Unhealthy($"The silo is {membership.CurrentStatus}, not active.");
