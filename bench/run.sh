@@ -475,10 +475,10 @@ phase_d() {
         orleans_args+=(--env "$pair")
     done
     driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label memory \
-        --env ASPNETCORE_ENVIRONMENT=Development "${orleans_args[@]}" --out "$results/startup-memory.json"
+        --env ASPNETCORE_ENVIRONMENT=Development "${orleans_args[@]}" --log "$results/startup-memory.log" --out "$results/startup-memory.json"
     driver startup --silo "$silo_exe" --url "$silo_url" --runs "$startup_runs" --label postgres \
         --env ASPNETCORE_ENVIRONMENT=Development "${orleans_args[@]}" --env Governance__Storage__Provider=postgres \
-        --env ConnectionStrings__Governance="$pg_connection" --out "$results/startup-postgres.json"
+        --env ConnectionStrings__Governance="$pg_connection" --log "$results/startup-postgres.log" --out "$results/startup-postgres.json"
 }
 
 # --- (c) memory per warm activation, in process ---------------------------------------------------

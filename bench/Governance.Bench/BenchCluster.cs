@@ -15,10 +15,17 @@ namespace Governance.Bench;
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
+    private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly List<BenchSiloProcess> _silos;
+    private readonly int _siloPort;
     private IHost? _client;
 
-    private BenchCluster(List<BenchSiloProcess> silos) => _silos = silos;
+    private BenchCluster(List<BenchSiloProcess> silos, int siloPort)
+    {
+        _silos = silos;
+        _siloPort = siloPort;
+    }
 
     public IReadOnlyList<BenchSiloProcess> Silos => _silos;
 
@@ -36,24 +43,30 @@ public sealed class BenchCluster : IAsyncDisposable
         var httpPort = arguments.Int("http-port", 18081);
         var siloPort = arguments.Int("silo-port", 21112);
         var gatewayPort = arguments.Int("gateway-port", 31001);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Governance__Storage__Provider"] = "postgres",
-            ["ConnectionStrings__Governance"] = arguments.Required("connection"),
-            ["Orleans__ClusterId"] = clusterId,
-        };
+        var connectionString = arguments.Required("connection");
         var silos = Enumerable.Range(0, count)
             .Select(i => new BenchSiloProcess(
-                executable, httpPort + i, siloPort + i, gatewayPort + i, environment,
-                Path.Combine(logDirectory, $"{clusterId}-silo-{i}.log")))
+                executable,
+                new Uri($"http://127.0.0.1:{httpPort + i}/"),
+                new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                    ["Governance__Storage__Provider"] = "postgres",
+                    ["ConnectionStrings__Governance"] = connectionString,
+                    ["Orleans__ClusterId"] = clusterId,
+                    ["Orleans__Endpoints__SiloPort"] = Port(siloPort + i),
+                    ["Orleans__Endpoints__GatewayPort"] = Port(gatewayPort + i),
+                    ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+                },
+                Path.Combine(logDirectory, $"{clusterId}-silo-{i}.log"),
+                ReadyPollInterval))
             .ToList();
-        var cluster = new BenchCluster(silos);
+        var cluster = new BenchCluster(silos, siloPort);
         try
         {
             await silos[0].StartAsync();
             await Task.WhenAll(silos.Skip(1).Select(silo => silo.StartAsync()));
-            cluster._client = await StartClientAsync(clusterId, silos);
+            cluster._client = await StartClientAsync(clusterId, Enumerable.Range(0, count).Select(i => gatewayPort + i));
             await cluster.WaitForActiveSilosAsync(count);
             return cluster;
         }
@@ -64,12 +77,12 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The silo's address in the cluster's membership (the incarnation running now).</summary>
-    public async Task<SiloAddress> AddressOfAsync(BenchSiloProcess silo)
+    /// <summary>Silo <paramref name="index"/>'s address in the cluster's membership (the incarnation running now).</summary>
+    public async Task<SiloAddress> AddressOfAsync(int index)
     {
         var hosts = await Management.GetHosts(onlyActive: true);
-        return hosts.Keys.SingleOrDefault(address => address.Endpoint.Port == silo.SiloPort)
-            ?? throw new BenchException($"no active silo on port {silo.SiloPort}");
+        return hosts.Keys.SingleOrDefault(address => address.Endpoint.Port == _siloPort + index)
+            ?? throw new BenchException($"no active silo on port {_siloPort + index}");
     }
 
     /// <summary>Waits until the membership table shows <paramref name="count"/> active silos.</summary>
@@ -107,15 +120,17 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> StartClientAsync(string clusterId, IReadOnlyList<BenchSiloProcess> silos)
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<IHost> StartClientAsync(string clusterId, IEnumerable<int> gatewayPorts)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Orleans:ClusterId"] = clusterId,
         };
-        for (var i = 0; i < silos.Count; i++)
+        foreach (var (port, i) in gatewayPorts.Select((port, i) => (port, i)))
         {
-            settings[$"Governance:Client:Gateways:{i}"] = "127.0.0.1:" + silos[i].GatewayPort.ToString(CultureInfo.InvariantCulture);
+            settings[$"Governance:Client:Gateways:{i}"] = "127.0.0.1:" + Port(port);
         }
 
         var builder = Host.CreateApplicationBuilder();

@@ -1,15 +1,15 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 
 namespace Governance.Bench;
 
 /// <summary>
-/// One published silo process of a bench cluster on PostgreSQL (Development principals, loopback
-/// ports), started from its own directory as deploy/Dockerfile runs it; its output goes to a log file.
-/// <see cref="Kill"/> is SIGKILL. A restart comes back on the same ports.
+/// One published silo process with its HTTP gateway on <paramref name="url"/> and the settings of
+/// <paramref name="environment"/>, started from its own directory as deploy/Dockerfile runs it; its
+/// output goes to a log file. <see cref="StartAsync"/> polls <c>GET /health/ready</c> every
+/// <paramref name="pollInterval"/>; <see cref="Kill"/> is SIGKILL. A restart comes back with the same settings.
 /// </summary>
-public sealed class BenchSiloProcess(string executable, int httpPort, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, string logPath)
+public sealed class BenchSiloProcess(string executable, Uri url, IReadOnlyDictionary<string, string> environment, string logPath, TimeSpan pollInterval)
     : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(90);
@@ -18,13 +18,7 @@ public sealed class BenchSiloProcess(string executable, int httpPort, int siloPo
     private Process? _process;
     private StreamWriter? _log;
 
-    public Uri Url { get; } = new($"http://127.0.0.1:{httpPort}/");
-
-    /// <summary>Orleans' silo-to-silo port: the port of this silo's <c>SiloAddress</c>.</summary>
-    public int SiloPort => siloPort;
-
-    /// <summary>The port Orleans clients connect to.</summary>
-    public int GatewayPort => gatewayPort;
+    public Uri Url => url;
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -50,9 +44,6 @@ public sealed class BenchSiloProcess(string executable, int httpPort, int siloPo
         }
 
         start.Environment["ASPNETCORE_URLS"] = Url.GetLeftPart(UriPartial.Authority);
-        start.Environment["Orleans__Endpoints__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Orleans__Endpoints__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
 
         _log ??= new StreamWriter(logPath, append: true) { AutoFlush = true };
         var log = _log;
@@ -71,7 +62,7 @@ public sealed class BenchSiloProcess(string executable, int httpPort, int siloPo
                 return stopwatch.Elapsed;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(pollInterval);
         }
 
         throw new BenchException($"the silo on {Url} was not ready (exit: {(process.HasExited ? process.ExitCode : "none")}); its log: {logPath}");

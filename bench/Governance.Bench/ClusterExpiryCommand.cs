@@ -74,9 +74,9 @@ public static class ClusterExpiryCommand
 
         // Wait out the window and then until every approval expired or the settle time ran out.
         await using var database = NpgsqlDataSource.Create(connectionString);
-        var expired = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var giveUp = lastDue + Settle;
         await Task.Delay(lastDue - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2), cancellationToken);
+        Dictionary<string, DateTimeOffset> expired;
         while (true)
         {
             expired = await ReadExpiriesAsync(database, cancellationToken);
@@ -88,22 +88,21 @@ public static class ClusterExpiryCommand
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
 
-        var lags = new List<double>();
-        var afterKill = new List<double>();
+        var all = new LatencyRecorder();
+        var beforeKill = new LatencyRecorder();
+        var afterKill = new LatencyRecorder();
         var early = 0;
         for (var i = 0; i < count; i++)
         {
             if (expired.TryGetValue(models[i], out var recordedAt))
             {
-                var lag = (recordedAt - expiresAt[i]).TotalMilliseconds;
+                var lag = (long)((recordedAt - expiresAt[i]).TotalSeconds * Stopwatch.Frequency);
                 early += lag < 0 ? 1 : 0;
-                (expiresAt[i] > killedAt ? afterKill : lags).Add(lag);
+                all.Add(lag);
+                (expiresAt[i] > killedAt ? afterKill : beforeKill).Add(lag);
             }
         }
 
-        var all = lags.Concat(afterKill).Order().ToList();
-        lags.Sort();
-        afterKill.Sort();
         var missing = count - all.Count;
         var figures = new JsonObject
         {
@@ -112,26 +111,26 @@ public static class ClusterExpiryCommand
             ["expired"] = all.Count,
             ["missing"] = missing,
             ["early"] = early,
-            ["lag_p50_ms"] = Milliseconds(Percentile(all, 50)),
-            ["lag_p99_ms"] = Milliseconds(Percentile(all, 99)),
+            ["lag_p50_ms"] = Milliseconds(all.PercentileMs(50)),
+            ["lag_p99_ms"] = Milliseconds(all.PercentileMs(99)),
             // A missing expiry is an unbounded lag: no maximum to show.
-            ["lag_max_ms"] = Milliseconds(missing > 0 ? double.NaN : Percentile(all, 100)),
+            ["lag_max_ms"] = Milliseconds(missing > 0 ? double.NaN : all.PercentileMs(100)),
             ["train_s"] = Math.Round(training.Elapsed.TotalSeconds, 1),
             ["submit_s"] = Math.Round(submitting.Elapsed.TotalSeconds, 1),
         };
         if (killedAt is not null)
         {
             figures["kill_after_s"] = killAfter;
-            figures["before_kill_approvals"] = lags.Count;
-            figures["before_kill_lag_max_ms"] = Milliseconds(Percentile(lags, 100));
+            figures["before_kill_approvals"] = beforeKill.Count;
+            figures["before_kill_lag_max_ms"] = Milliseconds(beforeKill.PercentileMs(100));
             figures["after_kill_approvals"] = afterKill.Count;
-            figures["after_kill_lag_p50_ms"] = Milliseconds(Percentile(afterKill, 50));
-            figures["after_kill_lag_max_ms"] = Milliseconds(Percentile(afterKill, 100));
+            figures["after_kill_lag_p50_ms"] = Milliseconds(afterKill.PercentileMs(50));
+            figures["after_kill_lag_max_ms"] = Milliseconds(afterKill.PercentileMs(100));
         }
 
         ResultFile.Write(output, figures);
-        Console.WriteLine($"cluster-expiry: {all.Count} of {count} expired; lag p50 {Percentile(all, 50):F0} / p99 {Percentile(all, 99):F0} / max {Percentile(all, 100):F0} ms; {missing} missing, {early} early"
-            + (killedAt is null ? "" : $"; due after the kill: {afterKill.Count}, max {Percentile(afterKill, 100):F0} ms"));
+        Console.WriteLine($"cluster-expiry: {all.Count} of {count} expired; lag p50 {all.PercentileMs(50):F0} / p99 {all.PercentileMs(99):F0} / max {all.PercentileMs(100):F0} ms; {missing} missing, {early} early"
+            + (killedAt is null ? "" : $"; due after the kill: {afterKill.Count}, max {afterKill.PercentileMs(100):F0} ms"));
         return 0;
     }
 
@@ -151,7 +150,4 @@ public static class ClusterExpiryCommand
     }
 
     private static double? Milliseconds(double value) => double.IsFinite(value) ? Math.Round(value, 1) : null;
-
-    private static double Percentile(List<double> sorted, double percent) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count), 1, sorted.Count) - 1];
 }

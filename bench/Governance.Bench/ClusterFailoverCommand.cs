@@ -39,7 +39,7 @@ public static class ClusterFailoverCommand
                 Enumerable.Range(0, models.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
                 async (i, ct) => await scenarios[i % scenarios.Length].TrainAsync(models[i], ct));
 
-            var victimAddress = await cluster.AddressOfAsync(cluster.Silos[victim]);
+            var victimAddress = await cluster.AddressOfAsync(victim);
             var held = (await cluster.Management.GetDetailedGrainStatistics(hostsIds: [victimAddress]))
                 .Where(statistic => statistic.GrainId.Type.ToString() == "model")
                 .Select(statistic => statistic.GrainId.Key.ToString()!)

@@ -54,7 +54,7 @@ static int Usage()
               the same transitions on the grains in process, memory storage: the domain's own cost
           memory       --models N --out FILE
               managed bytes per warm activation, in process
-          startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L --out FILE
+          startup      --silo PATH --url U --runs N [--env KEY=VALUE ...] --label L [--log FILE] --out FILE
               time from process start to GET /health/ready = 200
           cluster-failover --silo PATH --connection CS [--kills N] [--models M] --out FILE
               3 silo processes; per round M fresh models, SIGKILL of one silo, time to the first write on each model it held

@@ -1,17 +1,15 @@
-using System.Diagnostics;
-using System.Net;
 using System.Text.Json.Nodes;
 
 namespace Governance.Bench;
 
 /// <summary>
 /// Time from process start to the first 200 of GET /health/ready, for a published silo, N runs.
-/// The probe polls every 5 ms; each silo is killed before the next run starts.
+/// The probe polls every 5 ms; each silo is killed before the next run starts. The silos' output goes
+/// to <c>--log</c> (one file for all runs).
 /// </summary>
 public static class StartupCommand
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync(BenchArguments arguments)
     {
@@ -19,14 +17,17 @@ public static class StartupCommand
         var url = arguments.Url();
         var runs = arguments.Int("runs", 5);
         var output = arguments.Required("out");
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        var label = arguments.Text("label", "");
+        var log = arguments.Text("log", Path.Combine(Path.GetTempPath(), $"governance-startup-{label}.log"));
+        var environment = Environment(arguments.All("env"));
 
         var milliseconds = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            var elapsed = await TimeOneStartAsync(silo, url, arguments.All("env"), http);
+            await using var process = new BenchSiloProcess(silo, url, environment, log, PollInterval);
+            var elapsed = await process.StartAsync();
             milliseconds.Add(Math.Round(elapsed.TotalMilliseconds, 1));
-            Console.WriteLine($"startup {arguments.Text("label", "")}: run {run}: {elapsed.TotalMilliseconds:F0} ms");
+            Console.WriteLine($"startup {label}: run {run}: {elapsed.TotalMilliseconds:F0} ms");
         }
 
         var sorted = milliseconds.Order().ToArray();
@@ -41,18 +42,10 @@ public static class StartupCommand
         return 0;
     }
 
-    private static async Task<TimeSpan> TimeOneStartAsync(string silo, Uri url, IReadOnlyList<string> environment, HttpClient http)
+    private static Dictionary<string, string> Environment(IReadOnlyList<string> pairs)
     {
-        var start = new ProcessStartInfo(silo)
-        {
-            // The content root is the working directory: the silo's appsettings.json is found only there.
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(silo)),
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_URLS"] = url.GetLeftPart(UriPartial.Authority);
-        foreach (var pair in environment)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
@@ -60,76 +53,9 @@ public static class StartupCommand
                 throw new BenchException($"--env expects KEY=VALUE, got '{pair}'");
             }
 
-            start.Environment[pair[..equals]] = pair[(equals + 1)..];
+            environment[pair[..equals]] = pair[(equals + 1)..];
         }
 
-        var log = new List<string>();
-        var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new BenchException($"could not start {silo}");
-        process.OutputDataReceived += (_, e) => Remember(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            while (stopwatch.Elapsed < Deadline)
-            {
-                if (await IsReadyAsync(http))
-                {
-                    return stopwatch.Elapsed;
-                }
-
-                if (process.HasExited)
-                {
-                    break;
-                }
-
-                await Task.Delay(PollInterval);
-            }
-
-            lock (log)
-            {
-                throw new BenchException($"{silo} was not ready (exit: {(process.HasExited ? process.ExitCode : "none")}):\n{string.Join('\n', log.TakeLast(20))}");
-            }
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync();
-        }
-    }
-
-    private static async Task<bool> IsReadyAsync(HttpClient http)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static void Remember(List<string> log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            log.Add(line);
-        }
+        return environment;
     }
 }

@@ -85,8 +85,13 @@ public sealed class AcknowledgedDenialTests(ITestOutputHelper output)
         }
 
         await victim.StartAsync();
-        var lastExpiry = acknowledged.Values.Max();
-        await Requests.WaitForAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > lastExpiry.AddSeconds(2), TimeSpan.FromSeconds(60), "the last expiry");
+        // Verifiers keep asking until two seconds after the last expiry.
+        var untilLastExpiry = acknowledged.Values.Max().AddSeconds(2) - DateTimeOffset.UtcNow;
+        if (untilLastExpiry > TimeSpan.Zero)
+        {
+            await Task.Delay(untilLastExpiry);
+        }
+
         var beforeEnd = observations.Count;
         await Requests.WaitForAsync(() => Task.FromResult(observations.Count), n => n >= beforeEnd + 300, TimeSpan.FromSeconds(30), "300 verifies after the restart");
         await stop.CancelAsync();
