@@ -87,7 +87,7 @@ public static class SiloHostExtensions
                         configuration.GetSection("Governance:Streams").Bind(streams);
                     });
                 silo.Services.AddSingleton<IStreamSetAside>(sp => new PostgresStreamSetAside(
-                    sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), DriftStreams.ProviderName));
+                    sp.GetRequiredKeyedService<NpgsqlDataSource>(GovernanceStorageNames.DataSource), DriftStreams.ProviderName, DriftQueueCount(sp)));
             }
 
             if (certificate is not null)
@@ -106,4 +106,8 @@ public static class SiloHostExtensions
         builder.Services.AddSingleton<ICallerDirectory>(sp => sp.GetRequiredService<PrincipalDirectory>());
         return builder;
     }
+
+    /// <summary>The drift stream's queue count as configured: the queue a set-aside event is recorded under.</summary>
+    private static int DriftQueueCount(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<PostgresStreamOptions>>().Get(DriftStreams.ProviderName).QueueCount;
 }

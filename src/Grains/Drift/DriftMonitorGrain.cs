@@ -31,6 +31,9 @@ public sealed class DriftMonitorGrain(
 
     private readonly Dictionary<long, int> _failedAttempts = [];
 
+    // Kept for the activation: a new reference per delivery would build the interface's proxy each time.
+    private IModelGovernanceGrain? _model;
+
     private string ModelId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -132,5 +135,5 @@ public sealed class DriftMonitorGrain(
         return false;
     }
 
-    private IModelGovernanceGrain Model() => GrainFactory.GetGrain<IModelGovernanceGrain>(ModelId);
+    private IModelGovernanceGrain Model() => _model ??= GrainFactory.GetGrain<IModelGovernanceGrain>(ModelId);
 }

@@ -88,13 +88,21 @@ public sealed class TakeoverTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
-        foreach (var modelId in models)
+        try
         {
-            var committed = await DriftStreamRows.CommittedEventIdsAsync(cluster.Database, modelId);
-            Assert.Subset(committed, acknowledged.Where(a => a.ModelId == modelId).Select(a => a.EventId).ToHashSet());
-            await Requests.WaitForAsync(
-                () => DriftStreamRows.AppliedObservationsAsync(cluster.Database, modelId), n => n >= committed.Count, TimeSpan.FromSeconds(60),
-                $"the {committed.Count} committed observations of {modelId} to be applied on the last silo");
+            foreach (var modelId in models)
+            {
+                var committed = await DriftStreamRows.CommittedEventIdsAsync(cluster.Database, modelId);
+                Assert.Subset(committed, acknowledged.Where(a => a.ModelId == modelId).Select(a => a.EventId).ToHashSet());
+                await Requests.WaitForAsync(
+                    () => DriftStreamRows.AppliedObservationsAsync(cluster.Database, modelId), n => n >= committed.Count, TimeSpan.FromSeconds(60),
+                    $"the {committed.Count} committed observations of {modelId} to be applied on the last silo");
+            }
+        }
+        catch
+        {
+            output.WriteLine(cluster.Output);
+            throw;
         }
 
         // Applied once each: the counts stay where they are.
