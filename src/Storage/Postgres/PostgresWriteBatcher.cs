@@ -11,8 +11,12 @@ namespace Governance.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWriteBatcher : IAsyncDisposable
 {
-    /// <summary>Transactions in flight at once.</summary>
-    private const int Writers = 4;
+    /// <summary>
+    /// Transactions in flight at once. Two, not more: with four, under drift ingest each held few writes
+    /// and their commits cost more than they overlapped (two: about 24 % more observations per second,
+    /// 28 % less PostgreSQL CPU per observation; one: less than two).
+    /// </summary>
+    private const int Writers = 2;
 
     /// <summary>Grain writes in one transaction at most.</summary>
     private const int MaxBatch = 64;

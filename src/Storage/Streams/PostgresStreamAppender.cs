@@ -4,15 +4,16 @@ namespace Governance.Storage.Streams;
 
 /// <summary>
 /// Commits the appends of one provider (group commit): appends arriving while transactions run wait and
-/// then commit together in the next one, whatever their queues, in arrival order. A few transactions are
-/// in flight at once, so one waiting for its commit does not hold back the next batch; appends of one queue
-/// still commit one after another (its head row lock). Each caller learns the outcome of the transaction
-/// holding its events: committed, or failed with nothing written.
+/// then commit together in the next one, whatever their queues, in arrival order. One transaction is in
+/// flight at a time: appends of a queue commit one after another anyway (its head row lock), and with two
+/// the second mostly waited on that lock while its batch could have grown (drift ingest: 14 % more
+/// observations per second, 17 % less PostgreSQL CPU per observation). Each caller learns the outcome of
+/// the transaction holding its events: committed, or failed with nothing written.
 /// </summary>
 internal sealed class PostgresStreamAppender : IAsyncDisposable
 {
-    /// <summary>Append transactions in flight at once.</summary>
-    private const int Writers = 2;
+    /// <summary>Append transactions in flight at once (see above).</summary>
+    private const int Writers = 1;
 
     private readonly PostgresStreamLog _log;
     private readonly int _maxAppendsPerTransaction;
