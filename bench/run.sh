@@ -375,6 +375,11 @@ phase_e() {
         # The window's statements (the drain's marker round adds a little), costliest first.
         pg psql -d governance -c "SELECT calls, rows, round(total_exec_time::numeric, 1) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" >"$results/ingest-statements.txt"
+        # What a model's state row weighs, and how many of the run's updates were HOT (no index touched).
+        pg psql -d governance -c "SELECT count(*) AS models, round(avg(octet_length(state::text))) AS state_text_bytes,
+                round(avg(pg_column_size(state))) AS state_stored_bytes FROM grain_state WHERE grain_type = 'model'" \
+            -c "SELECT relname, n_tup_upd, n_tup_hot_upd, n_tup_ins, n_tup_del, n_dead_tup FROM pg_stat_user_tables
+                WHERE n_tup_upd + n_tup_ins > 0 ORDER BY relname" >>"$results/ingest-statements.txt"
     fi
     wait "$drain_pid"
     stop_silo
