@@ -40,4 +40,8 @@ internal static partial class GrainsLog
     [LoggerMessage(EventId = 2009, EventName = "ExpiryCatchUpExpired", Level = LogLevel.Debug,
         Message = "The expiry catch-up told {Count} models with an approval past its expiry")]
     public static partial void ExpiryCatchUpExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2010, EventName = "ExpiryCatchUpModelsFailed", Level = LogLevel.Warning,
+        Message = "The expiry catch-up could not tell {Failed} of {Count} models with an approval past its expiry; it tries again in {Retry}")]
+    public static partial void ExpiryCatchUpModelsFailed(ILogger logger, Exception? exception, int failed, int count, TimeSpan retry);
 }

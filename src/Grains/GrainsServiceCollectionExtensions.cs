@@ -39,7 +39,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<DriftDeliveryOptions>().Bind(configuration.GetSection("Governance:Streams"))
             .Validate(o => o.MaxDeliveryAttempts >= 1, "Governance:Streams:MaxDeliveryAttempts must be at least 1.").ValidateOnStart();
         services.AddOptions<ExpiryCatchUpOptions>().Bind(configuration.GetSection("Governance:Expiry"))
-            .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Governance:Expiry: Interval and BatchSize must be positive.").ValidateOnStart();
+            .Validate(o => o.Interval > TimeSpan.Zero && o.RetryInterval > TimeSpan.Zero && o.BatchSize > 0, "Governance:Expiry: Interval, RetryInterval and BatchSize must be positive.").ValidateOnStart();
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection("Governance:Policy"));
         services.AddOptions<DriftAlertOptions>().Bind(configuration.GetSection("Governance:Drift"))
             .Validate(o => o.IsValid(), "Governance:Drift: AlertWebhookUrl must be an absolute http(s) URL; attempts, backoff and timeout positive.")

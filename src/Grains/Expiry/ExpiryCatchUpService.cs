@@ -34,23 +34,51 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
         _logger = loggerFactory.CreateLogger<ExpiryCatchUpService>();
     }
 
+    // Completed to start a round before the interval is up (a dead silo's part of the ring came to this one).
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     protected override async Task StartInBackground()
     {
         await base.StartInBackground();
         _ = RunAsync(StoppedCancellationTokenSource.Token);
     }
 
+    /// <summary>
+    /// When this silo's part of the ring grows (a silo left or died), reminders of the added part that came due
+    /// meanwhile are skipped by Orleans, and the grains the dead silo held can be activated again: look at once.
+    /// </summary>
+    public override async Task OnRangeChange(IRingRange oldRange, IRingRange newRange, bool increased)
+    {
+        await base.OnRangeChange(oldRange, newRange, increased);
+        if (increased)
+        {
+            Volatile.Read(ref _wake).TrySetResult();
+        }
+    }
+
     private async Task RunAsync(CancellationToken stopping)
     {
         // Real time between rounds; the domain clock says what is due.
-        using var timer = new PeriodicTimer(_options.Interval);
+        var delay = _options.Interval;
         var failing = false;
-        while (await WaitAsync(timer, stopping))
+        while (await WaitAsync(delay, stopping))
         {
+            delay = _options.Interval;
             try
             {
-                await CatchUpAsync(stopping);
-                failing = false;
+                var (told, failed, error) = await CatchUpAsync(stopping);
+                if (failed > 0)
+                {
+                    // Most likely models whose silo died and is not yet declared dead: their calls fail until it
+                    // is, and then they can be activated elsewhere. Try them again soon, not a whole interval later.
+                    delay = _options.RetryInterval < delay ? _options.RetryInterval : delay;
+                    if (!failing)
+                    {
+                        GrainsLog.ExpiryCatchUpModelsFailed(_logger, error, failed, told, delay);
+                    }
+                }
+
+                failing = failed > 0;
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
@@ -64,10 +92,16 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
         }
     }
 
-    private async Task CatchUpAsync(CancellationToken stopping)
+    /// <summary>
+    /// One round: every due approval of this silo's part of the ring is told, each on its own, so a model that cannot be
+    /// reached now does not hold up the others. Returns how many were told, how many of them failed, and the first error.
+    /// </summary>
+    private async Task<(int Told, int Failed, Exception? Error)> CatchUpAsync(CancellationToken stopping)
     {
         string? after = null;
         var told = 0;
+        var failed = 0;
+        Exception? error = null;
         while (!stopping.IsCancellationRequested)
         {
             var due = await _states.ListAsync(
@@ -75,9 +109,25 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
             var mine = due
                 .Select(row => _grains.GetGrain<IModelGovernanceGrain>(row.Key))
                 .Where(model => RingRange.InRange(model.GetGrainId()))
+                .Select(model => model.ExpireIfDue())
                 .ToList();
-            await Task.WhenAll(mine.Select(model => model.ExpireIfDue()));
+            try
+            {
+                await Task.WhenAll(mine);
+            }
+#pragma warning disable CA1031 // Each model's failure is counted below and the model is told again in the next round.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
             told += mine.Count;
+            foreach (var call in mine.Where(call => call.IsFaulted || call.IsCanceled))
+            {
+                failed++;
+                error ??= call.Exception?.InnerException ?? new TaskCanceledException(call);
+            }
+
             if (due.Count < _options.BatchSize)
             {
                 break;
@@ -90,17 +140,22 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
         {
             GrainsLog.ExpiryCatchUpExpired(_logger, told);
         }
+
+        return (told, failed, error);
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)
+    /// <summary>Waits <paramref name="delay"/>, or less when woken; false once the service stops.</summary>
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stopping)
     {
-        try
+        // A fresh signal for this wait; a wake-up that came during the round just ended starts the next one at once.
+        // The continuation stays on the grain service's scheduler (its calls go out as the service's).
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Interlocked.Exchange(ref _wake, fresh).Task.IsCompleted)
         {
-            return await timer.WaitForNextTickAsync(stopping);
+            await fresh.Task.WaitAsync(delay, stopping)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+
+        return !stopping.IsCancellationRequested;
     }
 }

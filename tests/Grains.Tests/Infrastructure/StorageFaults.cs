@@ -6,6 +6,9 @@ public sealed class StorageFaults
     private int _failuresLeft;
     private volatile string? _failingType;
 
+    /// <summary>Failures set by <see cref="FailNext"/> that no write has taken yet.</summary>
+    public int FailuresLeft => Volatile.Read(ref _failuresLeft);
+
     public void FailNext(int count, string? grainType)
     {
         _failingType = grainType;

@@ -147,10 +147,10 @@ public sealed class GovernanceTestRuntime : IAsyncDisposable
             new KeyRegistrationRequest(Convert.ToBase64String(TestModels.KeyPair(principal).PublicKey)));
 
     /// <summary>Records the training output as the trainer and submits the approval as the submitter.</summary>
-    public async Task<ApprovalView> TrainAndSubmitAsync(ApprovalRequest? request = null)
+    public async Task<ApprovalView> TrainAndSubmitAsync(ApprovalRequest? request = null, string modelId = TestModels.ModelId)
     {
-        await Model().RecordTraining(new Caller(TestModels.Trainer), TestModels.Training());
-        return await Model().SubmitApproval(new Caller(TestModels.Submitter), request ?? TestModels.Submission());
+        await Model(modelId).RecordTraining(new Caller(TestModels.Trainer), TestModels.Training());
+        return await Model(modelId).SubmitApproval(new Caller(TestModels.Submitter), request ?? TestModels.Submission());
     }
 
     /// <summary>A signature by the principal's registered key over the signing input the grain hands out.</summary>

@@ -187,6 +187,55 @@ public class ModelGovernanceGrainTests
     }
 
     [Fact]
+    public async Task A_model_the_catch_up_could_not_write_is_told_again_long_before_the_next_round()
+    {
+        // Rounds 10 s apart (the first 10 s after start); a round where a model failed is followed by another 200 ms later.
+        await using var runtime = await GovernanceTestRuntime.StartAsync(new Dictionary<string, string?>
+        {
+            ["Governance:Expiry:Interval"] = "00:00:10",
+            ["Governance:Expiry:RetryInterval"] = "00:00:00.200",
+        });
+        var models = Enumerable.Range(1, 4).Select(i => $"catch-up-{i}").ToList();
+        var expiresAt = DateTimeOffset.MinValue;
+        foreach (var modelId in models)
+        {
+            var approval = await runtime.TrainAndSubmitAsync(Submission() with { ApprovalTtlDays = null, ApprovalTtlSeconds = 3600 }, modelId);
+            expiresAt = DateTimeOffset.Parse(approval.ExpiresAt, CultureInfo.InvariantCulture);
+        }
+
+        runtime.Clock.SetUtcNow(expiresAt);
+        runtime.Faults.FailNext(1, "model");
+        async Task<int> ExpiredAsync()
+        {
+            var expired = 0;
+            foreach (var modelId in models)
+            {
+                expired += (await runtime.EvidenceAsync(modelId)).Count(e => Event(e) == LedgerEvents.ApprovalExpired);
+            }
+
+            return expired;
+        }
+
+        var watch = Stopwatch.StartNew();
+        while (await ExpiredAsync() == 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "The first catch-up round did not come.");
+            await Task.Delay(20);
+        }
+
+        // The round that failed one model told the others; the next, long before the interval, the one that failed.
+        var firstRound = watch.Elapsed;
+        while (await ExpiredAsync() < models.Count)
+        {
+            Assert.True(watch.Elapsed - firstRound < TimeSpan.FromSeconds(5), "The model that failed waited for the next regular round.");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(models.Count, await ExpiredAsync());
+        Assert.Equal(0, runtime.Faults.FailuresLeft);
+    }
+
+    [Fact]
     public async Task An_expiry_tick_before_expires_at_changes_nothing_and_the_approval_still_expires_later()
     {
         await using var runtime = await GovernanceTestRuntime.StartAsync(NoCatchUp);
