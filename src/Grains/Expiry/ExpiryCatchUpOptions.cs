@@ -9,6 +9,7 @@ public sealed class ExpiryCatchUpOptions
     /// <summary>
     /// How soon the next round comes when some models could not be told (typically those a silo held that died
     /// and is not yet declared dead): once it is, they are activated elsewhere, and the next round expires them.
+    /// Doubles while rounds keep failing, up to <see cref="Interval"/>; back to this when the ring changes.
     /// </summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -60,9 +60,21 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
     {
         // Real time between rounds; the domain clock says what is due.
         var delay = _options.Interval;
+        var retry = _options.RetryInterval;
         var failing = false;
-        while (await WaitAsync(delay, stopping))
+        while (!stopping.IsCancellationRequested)
         {
+            if (await WaitAsync(delay, stopping))
+            {
+                // The ring changed: models that failed may now be activated elsewhere, so retry quickly again.
+                retry = _options.RetryInterval;
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
             delay = _options.Interval;
             try
             {
@@ -70,12 +82,18 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
                 if (failed > 0)
                 {
                     // Most likely models whose silo died and is not yet declared dead: their calls fail until it
-                    // is, and then they can be activated elsewhere. Try them again soon, not a whole interval later.
-                    delay = _options.RetryInterval < delay ? _options.RetryInterval : delay;
+                    // is, and then they can be activated elsewhere. Try them again soon, not a whole interval later,
+                    // doubling the wait while they keep failing so that a long outage costs no more rounds than usual.
+                    delay = retry < delay ? retry : delay;
+                    retry = retry * 2 < _options.Interval ? retry * 2 : _options.Interval;
                     if (!failing)
                     {
                         GrainsLog.ExpiryCatchUpModelsFailed(_logger, error, failed, told, delay);
                     }
+                }
+                else
+                {
+                    retry = _options.RetryInterval;
                 }
 
                 failing = failed > 0;
@@ -144,18 +162,19 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
         return (told, failed, error);
     }
 
-    /// <summary>Waits <paramref name="delay"/>, or less when woken; false once the service stops.</summary>
+    /// <summary>Waits <paramref name="delay"/>, or less when woken; true when woken.</summary>
     private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stopping)
     {
         // A fresh signal for this wait; a wake-up that came during the round just ended starts the next one at once.
         // The continuation stays on the grain service's scheduler (its calls go out as the service's).
         var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Interlocked.Exchange(ref _wake, fresh).Task.IsCompleted)
+        if (Interlocked.Exchange(ref _wake, fresh).Task.IsCompleted)
         {
-            await fresh.Task.WaitAsync(delay, stopping)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            return true;
         }
 
-        return !stopping.IsCancellationRequested;
+        await fresh.Task.WaitAsync(delay, stopping)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return fresh.Task.IsCompleted;
     }
 }
