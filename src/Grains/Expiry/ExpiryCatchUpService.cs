@@ -59,20 +59,22 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
     private async Task RunAsync(CancellationToken stopping)
     {
         // Real time between rounds; the domain clock says what is due.
+        var firstRetry = Shorter(_options.RetryInterval, _options.Interval);
         var delay = _options.Interval;
-        var retry = _options.RetryInterval;
+        var retry = firstRetry;
         var failing = false;
-        while (!stopping.IsCancellationRequested)
+        while (true)
         {
-            if (await WaitAsync(delay, stopping))
-            {
-                // The ring changed: models that failed may now be activated elsewhere, so retry quickly again.
-                retry = _options.RetryInterval;
-            }
-
+            var woken = await WaitAsync(delay, stopping);
             if (stopping.IsCancellationRequested)
             {
-                break;
+                return;
+            }
+
+            if (woken)
+            {
+                // The ring changed: models that failed may now be activated elsewhere, so retry quickly again.
+                retry = firstRetry;
             }
 
             delay = _options.Interval;
@@ -84,8 +86,8 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
                     // Most likely models whose silo died and is not yet declared dead: their calls fail until it
                     // is, and then they can be activated elsewhere. Try them again soon, not a whole interval later,
                     // doubling the wait while they keep failing so that a long outage costs no more rounds than usual.
-                    delay = retry < delay ? retry : delay;
-                    retry = retry * 2 < _options.Interval ? retry * 2 : _options.Interval;
+                    delay = retry;
+                    retry = Shorter(retry * 2, _options.Interval);
                     if (!failing)
                     {
                         GrainsLog.ExpiryCatchUpModelsFailed(_logger, error, failed, told, delay);
@@ -93,7 +95,7 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
                 }
                 else
                 {
-                    retry = _options.RetryInterval;
+                    retry = firstRetry;
                 }
 
                 failing = failed > 0;
@@ -129,16 +131,8 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
                 .Where(model => RingRange.InRange(model.GetGrainId()))
                 .Select(model => model.ExpireIfDue())
                 .ToList();
-            try
-            {
-                await Task.WhenAll(mine);
-            }
-#pragma warning disable CA1031 // Each model's failure is counted below and the model is told again in the next round.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-
+            // Each model's failure is counted below; the model is told again in the next round.
+            await Task.WhenAll(mine).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             told += mine.Count;
             foreach (var call in mine.Where(call => call.IsFaulted || call.IsCanceled))
             {
@@ -161,6 +155,8 @@ public sealed class ExpiryCatchUpService : GrainService, IExpiryCatchUpService
 
         return (told, failed, error);
     }
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Waits <paramref name="delay"/>, or less when woken; true when woken.</summary>
     private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stopping)
